@@ -1,0 +1,1 @@
+"""Balint Course Kit widgets."""

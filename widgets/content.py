@@ -1,0 +1,415 @@
+"""Course content as validated data.
+
+Every file under ``data/`` has one pydantic schema here and is read through
+:func:`load`, which turns any problem (a missing file, broken YAML, a wrong
+field) into a :class:`ContentError` whose message names the file, the record
+and the field in plain words. Pages catch that error and show it, so a broken
+file affects only the pages that use it.
+
+This module imports no widget library.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
+ModuleId = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}_[a-z_]+$", max_length=60)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+DateText = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- bibliography
+Topic = Literal[
+    "history", "method", "ground-rules", "leadership", "online", "burnout", "evidence", "instruments"
+]
+
+
+class Reference(_Strict):
+    key: Key
+    kind: Literal["article", "book", "chapter", "web", "report"]
+    authors: list[ShortText] = Field(min_length=1)
+    title: Text
+    year: int | None = Field(default=None, ge=1800, le=2100)
+    container: Text | None = None
+    volume: ShortText | None = None
+    issue: ShortText | None = None
+    pages: ShortText | None = None
+    publisher: ShortText | None = None
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    note: Text | None = None
+    topics: list[Topic] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _locatable(self) -> Reference:
+        if not (self.doi or self.url or self.kind == "book"):
+            raise ValueError("a reference needs a DOI or a URL, or must be a book")
+        if self.year is None and not self.note:
+            raise ValueError("the year is missing: give it, or add a note saying it is unknown")
+        return self
+
+    @property
+    def link(self) -> str | None:
+        """Where a learner can find the publication."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url
+
+    @property
+    def short(self) -> str:
+        """'Salinsky 2009', 'Johnson et al. 2004'."""
+        first = self.authors[0].rsplit(" ", 1)[0] if " " in self.authors[0] else self.authors[0]
+        if len(self.authors) > 2 or (len(self.authors) == 2 and self.authors[1] == "et al."):
+            who = f"{first} et al."
+        elif len(self.authors) == 2:
+            second = self.authors[1].rsplit(" ", 1)[0]
+            who = f"{first} and {second}"
+        else:
+            who = first
+        return f"{who} {self.year}" if self.year else f"{who} (n.d.)"
+
+
+class Bibliography(_Strict):
+    entries: list[Reference] = Field(min_length=1)
+
+    @field_validator("entries")
+    @classmethod
+    def _unique(cls, entries: list[Reference]) -> list[Reference]:
+        _no_duplicates([e.key for e in entries], "key")
+        return entries
+
+    def get(self, key: str) -> Reference | None:
+        return self.by_key.get(key)
+
+    @property
+    def by_key(self) -> dict[str, Reference]:
+        return {e.key: e for e in self.entries}
+
+
+# --------------------------------------------------------------------------- course map
+class Module(_Strict):
+    id: ModuleId
+    number: int = Field(ge=0, le=99)
+    title: ShortText
+    status: Literal["ready", "in-preparation"]
+    minutes: int = Field(ge=5, le=600)
+    summary: Text
+    objectives: list[Text] = Field(min_length=1, max_length=8)
+
+
+class CourseMap(_Strict):
+    title: ShortText
+    subtitle: ShortText | None = None
+    modules: list[Module] = Field(min_length=1)
+
+    @field_validator("modules")
+    @classmethod
+    def _unique(cls, modules: list[Module]) -> list[Module]:
+        _no_duplicates([m.id for m in modules], "id")
+        _no_duplicates([str(m.number) for m in modules], "number")
+        return modules
+
+    def module(self, module_id: str) -> Module:
+        for m in self.modules:
+            if m.id == module_id:
+                return m
+        raise ContentError("course_map.yaml", f"there is no module '{module_id}' in the course map")
+
+
+# --------------------------------------------------------------------------- timeline
+class Alternative(_Strict):
+    date: DateText
+    sources: list[Key] = Field(min_length=1)
+
+
+class Disputed(_Strict):
+    note: Text
+    alternatives: list[Alternative] = Field(min_length=1)
+
+
+class Lane(_Strict):
+    id: Key
+    label: ShortText
+
+
+class Event(_Strict):
+    id: Key
+    date: DateText
+    lane: Key
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    detail: Text
+    sources: list[Key] = Field(min_length=1)
+    disputed: Disputed | None = None
+
+
+class Timeline(_Strict):
+    lanes: list[Lane] = Field(min_length=1)
+    events: list[Event] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Timeline:
+        _no_duplicates([lane.id for lane in self.lanes], "lane id")
+        _no_duplicates([e.id for e in self.events], "event id")
+        lanes = {lane.id for lane in self.lanes}
+        for i, e in enumerate(self.events):
+            if e.lane not in lanes:
+                raise ValueError(
+                    f"event {i + 1} ('{e.id}') is in lane '{e.lane}', which is not among the lanes"
+                )
+        return self
+
+    def cited_keys(self) -> set[str]:
+        keys = set()
+        for e in self.events:
+            keys.update(e.sources)
+            if e.disputed:
+                for alt in e.disputed.alternatives:
+                    keys.update(alt.sources)
+        return keys
+
+
+# --------------------------------------------------------------------------- quizzes
+class Option(_Strict):
+    text: Text
+    correct: bool
+    feedback: Text
+
+
+class QuizItem(_Strict):
+    id: Key
+    kind: Literal["single", "multiple"]
+    prompt: Text
+    options: list[Option] = Field(min_length=2, max_length=6)
+    sources: list[Key] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _answerable(self) -> QuizItem:
+        n = sum(o.correct for o in self.options)
+        if self.kind == "single" and n != 1:
+            raise ValueError(f"a single-choice item needs exactly one correct option, not {n}")
+        if self.kind == "multiple" and n < 1:
+            raise ValueError("a multiple-choice item needs at least one correct option")
+        return self
+
+
+class Quiz(_Strict):
+    module: ModuleId
+    title: ShortText
+    items: list[QuizItem] = Field(min_length=1)
+
+    @field_validator("items")
+    @classmethod
+    def _unique(cls, items: list[QuizItem]) -> list[QuizItem]:
+        _no_duplicates([i.id for i in items], "item id")
+        return items
+
+    def cited_keys(self) -> set[str]:
+        return {k for item in self.items for k in item.sources}
+
+
+# --------------------------------------------------------------------------- reflections
+class ReflectionPrompt(_Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}_[a-z_]+-[a-z0-9-]+$")]
+    module: ModuleId
+    prompt: Text
+    hint: Text | None = None
+
+
+class Reflections(_Strict):
+    prompts: list[ReflectionPrompt] = Field(min_length=1)
+
+    @field_validator("prompts")
+    @classmethod
+    def _unique(cls, prompts: list[ReflectionPrompt]) -> list[ReflectionPrompt]:
+        _no_duplicates([p.id for p in prompts], "id")
+        return prompts
+
+    def get(self, prompt_id: str) -> ReflectionPrompt:
+        for p in self.prompts:
+            if p.id == prompt_id:
+                return p
+        raise ContentError("reflections.yaml", f"there is no reflection prompt '{prompt_id}'")
+
+
+# --------------------------------------------------------------------------- interface text
+class UIText(BaseModel):
+    """Every learner-facing string the code shows, so that it can be translated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    strings: dict[Key, Text]
+
+    def __getitem__(self, key: str) -> str:
+        try:
+            return self.strings[key]
+        except KeyError:
+            raise ContentError("ui/en.yaml", f"the text '{key}' is missing") from None
+
+
+# --------------------------------------------------------------------------- loading
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "bibliography.yaml": Bibliography,
+    "course_map.yaml": CourseMap,
+    "timeline.yaml": Timeline,
+    "reflections.yaml": Reflections,
+    "ui/en.yaml": UIText,
+}
+"""Which schema each data file follows; quizzes/*.yaml follow :class:`Quiz`."""
+
+
+class ContentError(Exception):
+    """A data file is missing or wrong. ``str(error)`` is a plain sentence for people."""
+
+    def __init__(self, file: str, problem: str):
+        self.file = file
+        self.problem = problem
+        super().__init__(f"The course file data/{file} has a problem: {problem}")
+
+
+def data_dir() -> Path:
+    """The ``data/`` folder: ``BALINT_KIT_DATA`` if set, else the one beside the package."""
+    env = os.environ.get("BALINT_KIT_DATA")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+
+
+def schema_for(relpath: str) -> type[BaseModel]:
+    if relpath.startswith("quizzes/"):
+        return Quiz
+    try:
+        return SCHEMAS[relpath]
+    except KeyError:
+        raise ContentError(relpath, "the kit does not know what kind of file this is") from None
+
+
+def load(relpath: str):
+    """Read and validate ``data/<relpath>``; cached until the file changes on disk."""
+    path = data_dir() / relpath
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise ContentError(relpath, "the file is missing") from None
+    return _load_cached(str(path), relpath, mtime)
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: str, relpath: str, mtime: int):
+    schema = schema_for(relpath)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            raw = yaml.safe_load(fh)
+    except UnicodeDecodeError:
+        raise ContentError(relpath, "it is not saved as UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" near line {mark.line + 1}" if mark is not None else ""
+        what = getattr(exc, "problem", None) or "the YAML cannot be read"
+        raise ContentError(relpath, f"{what}{where}") from None
+    if raw is None:
+        raise ContentError(relpath, "the file is empty")
+    if not isinstance(raw, dict):
+        raise ContentError(relpath, "the file should hold named fields at the top, not a list or a single value")
+    try:
+        return schema.model_validate(raw)
+    except ValidationError as exc:
+        raise ContentError(relpath, describe(exc, raw)) from None
+
+
+def describe(exc: ValidationError, raw: dict) -> str:
+    """The first validation problem in plain words: which record, which field, what is wrong."""
+    err = exc.errors(include_url=False)[0]
+    loc = list(err["loc"])
+    parts = []
+    node = raw
+    for i, step in enumerate(loc):
+        if isinstance(step, int):
+            label = f"record {step + 1}"
+            item = node[step] if isinstance(node, list) and step < len(node) else None
+            if isinstance(item, dict) and isinstance(item.get("id") or item.get("key"), str):
+                label += f" ('{item.get('id') or item.get('key')}')"
+            parts.append(label)
+            node = item
+        else:
+            if i == len(loc) - 1 or not isinstance(loc[i + 1], int):
+                parts.append(f"field '{step}'")
+            node = node.get(step) if isinstance(node, dict) else None
+    message = _plain(err)
+    where = ", ".join(parts)
+    return f"{where}: {message}" if where else message
+
+
+def _plain(err: dict) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "this field is required but missing"
+    if kind == "extra_forbidden":
+        return "this field is not expected here (is it misspelt?)"
+    if kind == "string_pattern_mismatch":
+        return "this value is not in the expected form"
+    if kind in ("too_short", "too_long"):
+        return err["msg"].replace("List", "the list").replace("Value", "the value")
+    if kind == "literal_error":
+        return f"this must be one of {ctx.get('expected')}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return err["msg"][:1].lower() + err["msg"][1:]
+
+
+def _no_duplicates(values: list[str], what: str) -> None:
+    seen = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"the {what} '{v}' is used twice")
+        seen.add(v)
+
+
+# --------------------------------------------------------------------------- shortcuts
+def bibliography() -> Bibliography:
+    return load("bibliography.yaml")
+
+
+def course_map() -> CourseMap:
+    return load("course_map.yaml")
+
+
+def timeline() -> Timeline:
+    return load("timeline.yaml")
+
+
+def quiz(module_id: str) -> Quiz:
+    if not re.fullmatch(r"[0-9]{2}_[a-z_]+", module_id):
+        raise ContentError(f"quizzes/{module_id}.yaml", "that is not a module name")
+    return load(f"quizzes/{module_id}.yaml")
+
+
+def reflections() -> Reflections:
+    return load("reflections.yaml")
+
+
+def ui() -> UIText:
+    return load("ui/en.yaml")
+
+
+def unresolved(keys: set[str], bib: Bibliography) -> list[str]:
+    """Citation keys that the bibliography does not hold."""
+    return sorted(k for k in keys if bib.get(k) is None)

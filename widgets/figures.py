@@ -1,0 +1,117 @@
+"""Plotly figure specifications built as plain dictionaries.
+
+Figures are plotly.js specs (``{"data": [...], "layout": {...}}``) rather than
+``plotly.graph_objects`` objects: a page then needs neither plotly.py's
+validators nor pandas in its kernel, which keeps each page's start-up cost close
+to a bare notebook. The tests check every spec against plotly's own schema.
+This module imports no widget library.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .content import Bibliography, Timeline
+
+LANE_COLOURS = ["#0a5a86", "#b4541d", "#2f7d4f", "#7a4aa0", "#a3245c", "#3b6e8f", "#8a6d00", "#555f69", "#00796b"]
+
+
+def event_date(text: str) -> date:
+    """The date a 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' string stands for on the axis (mid-period)."""
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 1:
+        return date(parts[0], 7, 1)
+    if len(parts) == 2:
+        return date(parts[0], parts[1], 15)
+    return date(parts[0], parts[1], parts[2])
+
+
+def display_date(text: str) -> str:
+    """'1896-12-03' → '3 Dec 1896'; '1990-05' → 'May 1990'; '1957' → '1957'."""
+    parts = text.split("-")
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        return f"{months[int(parts[1]) - 1]} {parts[0]}"
+    return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    if line:
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def timeline_figure(tl: Timeline, bib: Bibliography, disputed_label: str = "Sources disagree") -> dict:
+    """A timeline: one row per lane, one marker per event, dashed lines joining disputed dates."""
+    lanes = [lane.label for lane in tl.lanes]
+    lane_label = {lane.id: lane.label for lane in tl.lanes}
+    data: list[dict] = []
+    for n, lane in enumerate(tl.lanes):
+        events = [e for e in tl.events if e.lane == lane.id]
+        if not events:
+            continue
+        hover = []
+        for e in events:
+            cites = "; ".join(bib.by_key[k].short if k in bib.by_key else k for k in e.sources)
+            text = f"<b>{display_date(e.date)}: {e.title}</b><br>{_wrap(e.detail)}<br><i>{cites}</i>"
+            if e.disputed:
+                text += f"<br><b>{disputed_label}:</b> {_wrap(e.disputed.note)}"
+            hover.append(text)
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": lane.label,
+                "x": [event_date(e.date).isoformat() for e in events],
+                "y": [lane.label] * len(events),
+                "text": hover,
+                "hovertemplate": "%{text}<extra></extra>",
+                "marker": {
+                    "size": 13,
+                    "color": LANE_COLOURS[n % len(LANE_COLOURS)],
+                    "symbol": ["diamond" if e.disputed else "circle" for e in events],
+                    "line": {"width": 1, "color": "#ffffff"},
+                },
+            }
+        )
+    for e in tl.events:
+        if not e.disputed:
+            continue
+        dates = [e.date] + [alt.date for alt in e.disputed.alternatives]
+        xs = sorted(event_date(d).isoformat() for d in dates)
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": xs,
+                "y": [lane_label[e.lane]] * len(xs),
+                "line": {"dash": "dash", "width": 2, "color": "#8a6d00"},
+                "marker": {"size": 8, "symbol": "line-ns-open", "color": "#8a6d00"},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
+        )
+    years = [event_date(e.date).year for e in tl.events]
+    return {
+        "data": data,
+        "layout": {
+            "height": 120 + 48 * len(lanes),
+            "margin": {"l": 150, "r": 20, "t": 30, "b": 40},
+            "showlegend": False,
+            "hovermode": "closest",
+            "hoverlabel": {"align": "left"},
+            "xaxis": {"type": "date", "range": [f"{min(years) - 3}-01-01", f"{max(years) + 3}-12-31"], "showgrid": True},
+            "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(lanes)), "automargin": True},
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+        },
+    }

@@ -1,0 +1,296 @@
+"""What the course notebooks call: one line per widget, e.g. ``kit.knowledge_check("01_history")``.
+
+Each function returns something to display. None of them raises: a broken or
+missing data file gives a plain message on the page, naming the file and what
+is wrong, and the rest of the page keeps working.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import logging
+import re
+from pathlib import Path
+
+import anywidget
+import ipywidgets as w
+import traitlets
+from IPython.display import HTML
+
+from . import content, figures, plot
+from .store import get_store
+
+log = logging.getLogger("balint_kit")
+COURSE = Path(__file__).resolve().parent.parent / "course"
+_STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _t() -> content.UIText:
+    return content.ui()
+
+
+def error_panel(message: str) -> HTML:
+    """A plain message where a widget should be."""
+    try:
+        tail = _t()["error-tail"]
+    except content.ContentError:
+        tail = "Please tell your course leader. The rest of this page still works."
+    return HTML(f'<div class="kit-error" role="alert"><p>{html.escape(message)}</p><p>{html.escape(tail)}</p></div>')
+
+
+def _safe(build):
+    """Turn any failure while building a widget into an error panel (never a traceback)."""
+
+    @functools.wraps(build)
+    def wrapper(*args, **kwargs):
+        try:
+            return build(*args, **kwargs)
+        except content.ContentError as exc:
+            return error_panel(str(exc))
+        except Exception:  # noqa: BLE001 - the learner gets a sentence, the server log the details
+            log.exception("building %s failed", build.__name__)
+            try:
+                msg = _t()["error-unexpected"]
+            except content.ContentError:
+                msg = "Something went wrong while preparing this part of the page."
+            return error_panel(msg)
+
+    return wrapper
+
+
+# --------------------------------------------------------------------------- page parts
+@_safe
+def objectives(module_id: str) -> HTML:
+    """The module's learning objectives and study time, from the course map."""
+    t = _t()
+    m = content.course_map().module(module_id)
+    items = "".join(f"<li>{html.escape(o)}</li>" for o in m.objectives)
+    time = html.escape(t["objectives-time"].format(minutes=m.minutes))
+    return HTML(
+        f'<section class="kit-card kit-objectives" aria-label="{html.escape(t["objectives-title"])}">'
+        f'<h3>{html.escape(t["objectives-title"])}</h3><ul>{items}</ul>'
+        f'<p class="kit-muted">{time}</p></section>'
+    )
+
+
+@_safe
+def course_map() -> HTML:
+    """The landing page's map of modules: objectives, time, status and the learner's progress."""
+    t = _t()
+    cmap = content.course_map()
+    rows = []
+    total = 0
+    for m in sorted(cmap.modules, key=lambda m: m.number):
+        objectives = "".join(f"<li>{html.escape(o)}</li>" for o in m.objectives)
+        if m.status == "ready":
+            total += m.minutes
+            title = f'<a href="{m.id}.ipynb">{html.escape(m.title)}</a>'
+            status = (
+                f'<span class="kit-status kit-status-open">{html.escape(t["map-not-done"])}</span>'
+                f'<span class="kit-status kit-status-done">✓ {html.escape(t["map-done"])}</span>'
+            )
+            attr = f' data-kit-progress="{m.id}"'
+        else:
+            title = html.escape(m.title)
+            status = f'<span class="kit-status">{html.escape(t["map-in-preparation"])}</span>'
+            attr = ""
+        rows.append(
+            f'<tr class="kit-map-row"{attr}><td>{m.number}</td>'
+            f"<td>{title}<br><span class=\"kit-muted\">{html.escape(m.summary)}</span>"
+            f'<details><summary>{html.escape(t["map-objectives"])}</summary><ul>{objectives}</ul></details></td>'
+            f'<td>{html.escape(t["map-minutes"].format(minutes=m.minutes))}</td><td>{status}</td></tr>'
+        )
+    head = "".join(f"<th scope=\"col\">{html.escape(t[k])}</th>" for k in ("map-col-number", "map-col-module", "map-col-time", "map-col-status"))
+    hours = html.escape(t["map-total"].format(hours=round(total / 60, 1)))
+    return HTML(
+        f'<section class="kit-card kit-course-map"><table class="kit-map-table"><caption class="kit-sr">'
+        f'{html.escape(cmap.title)}</caption><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<p class="kit-muted">{hours}</p></section>'
+    )
+
+
+@_safe
+def timeline() -> HTML:
+    """The interactive history timeline, with the same events as a list for screen readers."""
+    t = _t()
+    tl = content.timeline()
+    bib = content.bibliography()
+    missing = content.unresolved(tl.cited_keys(), bib)
+    if missing:
+        raise content.ContentError("timeline.yaml", f"it cites sources not in the bibliography: {', '.join(missing)}")
+    spec = figures.timeline_figure(tl, bib, disputed_label=t["timeline-disputed"])
+    years = sorted(figures.event_date(e.date).year for e in tl.events)
+    label = t["timeline-label"].format(count=len(tl.events), first=years[0], last=years[-1])
+    chart = plot.figure_html(spec, label=label, fallback=t["chart-unavailable"], version=_asset_version())
+    lanes = {lane.id: lane.label for lane in tl.lanes}
+    items = []
+    for e in sorted(tl.events, key=lambda e: figures.event_date(e.date)):
+        cites = ", ".join(f'<a href="#ref-{k}">{html.escape(bib.by_key[k].short)}</a>' for k in e.sources)
+        dispute = ""
+        if e.disputed:
+            alts = "; ".join(
+                f'{figures.display_date(a.date)} ({", ".join(html.escape(bib.by_key[k].short) for k in a.sources)})'
+                for a in e.disputed.alternatives
+            )
+            dispute = (
+                f'<br><span class="kit-disputed">{html.escape(t["timeline-disputed"])}:</span> '
+                f"{html.escape(e.disputed.note)} ({html.escape(t['timeline-also-dated'])} {alts})"
+            )
+        items.append(
+            f"<dt>{figures.display_date(e.date)} · {html.escape(lanes[e.lane])}</dt>"
+            f"<dd><b>{html.escape(e.title)}.</b> {html.escape(e.detail)} ({cites}){dispute}</dd>"
+        )
+    listing = (
+        f'<details class="kit-events"><summary>{html.escape(t["timeline-as-list"])}</summary>'
+        f'<dl>{"".join(items)}</dl></details>'
+    )
+    return HTML(f'<div class="kit-card kit-timeline">{chart.data}{listing}</div>')
+
+
+@_safe
+def knowledge_check(module_id: str):
+    """The module's knowledge check (data/quizzes/<module_id>.yaml)."""
+    from .quiz_view import KnowledgeCheck
+
+    t = _t()
+    q = content.quiz(module_id)
+    missing = content.unresolved(q.cited_keys(), content.bibliography())
+    if missing:
+        raise content.ContentError(f"quizzes/{module_id}.yaml", f"it cites sources not in the bibliography: {', '.join(missing)}")
+    return KnowledgeCheck(q, get_store(_store_texts(t)), t)
+
+
+class Reflection(anywidget.AnyWidget):
+    """A reflection box whose text stays in the learner's browser (never sent to the kernel)."""
+
+    _esm = _STATIC / "reflection.js"
+    prompt_id = traitlets.Unicode().tag(sync=True)
+    prompt = traitlets.Unicode().tag(sync=True)
+    hint = traitlets.Unicode("").tag(sync=True)
+    texts = traitlets.Dict().tag(sync=True)
+
+    @traitlets.validate("prompt_id", "prompt", "hint")
+    def _python_only(self, proposal):
+        # These are set from the course data; the browser has no reason to change them.
+        value = proposal["value"]
+        return value if isinstance(value, str) and len(value) <= 4000 else proposal["owner"].trait_defaults(proposal["trait"].name)
+
+    @traitlets.validate("texts")
+    def _valid_texts(self, proposal):
+        return {k: v for k, v in proposal["value"].items() if isinstance(k, str) and isinstance(v, str)}
+
+
+@_safe
+def reflection(prompt_id: str) -> Reflection:
+    """A reflection prompt from data/reflections.yaml."""
+    t = _t()
+    p = content.reflections().get(prompt_id)
+    texts = {k: t[k] for k in ("reflection-privacy", "reflection-saved", "reflection-not-saved", "storage-failed")}
+    return Reflection(prompt_id=p.id, prompt=p.prompt, hint=p.hint or "", texts=texts)
+
+
+@_safe
+def complete_module(module_id: str):
+    """'Mark this module complete', and the learner's data panel (export, import, delete)."""
+    t = _t()
+    m = content.course_map().module(module_id)
+    store = get_store(_store_texts(t))
+    button = w.Button(description=t["complete-button"].format(number=m.number), button_style="primary")
+    button.add_class("kit-complete")
+    state = w.HTML("")
+    state.add_class("kit-complete-state")
+
+    def show(_=None):
+        entry = store.progress.get(module_id)
+        if entry:
+            state.value = f'<p class="kit-feedback kit-right" role="status">{html.escape(t["complete-done"].format(date=entry["completed"]))}</p>'
+            button.description = t["complete-again"]
+        else:
+            state.value = f'<p class="kit-muted">{html.escape(t["complete-explain"])}</p>'
+
+    button.on_click(lambda _: store.mark_complete(module_id))
+    store.observe(show, names="progress")
+    show()
+    head = w.HTML(f"<h3>{html.escape(t['complete-title'])}</h3>")
+    card = w.VBox([head, state, button])
+    card.add_class("kit-card")
+    card.add_class("kit-complete-card")
+    return w.VBox([card, store])
+
+
+@_safe
+def sources(module_id: str) -> HTML:
+    """The publications the page cites, with the anchors its ``#ref-`` links point to."""
+    t = _t()
+    bib = content.bibliography()
+    keys = cited_in_notebook(COURSE / f"{module_id}.ipynb")
+    missing = content.unresolved(keys, bib)
+    if missing:
+        raise content.ContentError("bibliography.yaml", f"the page cites sources it does not hold: {', '.join(missing)}")
+    refs = sorted((bib.by_key[k] for k in keys), key=lambda r: (r.authors[0].lower(), r.year or 0))
+    items = "".join(f'<li id="ref-{r.key}">{format_reference(r)}</li>' for r in refs)
+    return HTML(
+        f'<section class="kit-card kit-sources" aria-label="{html.escape(t["sources-title"])}">'
+        f"<ol>{items}</ol></section>"
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+def format_reference(r: content.Reference) -> str:
+    """One reference as HTML: authors, year, title, container, and a link."""
+    authors = ", ".join(r.authors)
+    bits = [f"{html.escape(authors)} ({r.year if r.year else 'n.d.'}).", f"<i>{html.escape(r.title)}</i>."]
+    where = ", ".join(html.escape(x) for x in (r.container, r.publisher) if x)
+    nums = ""
+    if r.volume:
+        nums += f" {html.escape(r.volume)}"
+    if r.issue:
+        nums += f"({html.escape(r.issue)})"
+    if r.pages:
+        nums += f":{html.escape(r.pages)}"
+    if where or nums:
+        bits.append(f"{where}{nums}.")
+    if r.link:
+        label = f"doi:{r.doi}" if r.doi else r.url
+        bits.append(f'<a href="{html.escape(r.link)}" rel="noopener" target="_blank">{html.escape(label)}</a>')
+    if r.note:
+        bits.append(f'<span class="kit-muted">{html.escape(r.note)}</span>')
+    return " ".join(bits)
+
+
+_REF = re.compile(r"#ref-([a-z][a-z0-9-]*)")
+_QUIZ = re.compile(r"kit\.knowledge_check\(\s*[\"']([0-9]{2}_[a-z_]+)[\"']\s*\)")
+
+
+def cited_in_notebook(path: Path) -> set[str]:
+    """Every bibliography key a notebook cites: its ``#ref-`` links and the data its widgets draw on."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise content.ContentError(f"../course/{path.name}", "the notebook could not be read") from None
+    keys: set[str] = set()
+    for cell in nb.get("cells", []):
+        source = "".join(cell.get("source", []))
+        if cell.get("cell_type") == "markdown":
+            keys.update(_REF.findall(source))
+        elif cell.get("cell_type") == "code":
+            if "kit.timeline()" in source:
+                keys.update(content.timeline().cited_keys())
+            for module in _QUIZ.findall(source):
+                keys.update(content.quiz(module).cited_keys())
+    return keys
+
+
+def _store_texts(t: content.UIText) -> dict:
+    return {k: v for k, v in t.strings.items() if k.startswith(("store-", "export", "import", "delete", "shared-", "storage-"))}
+
+
+def _asset_version() -> str:
+    try:
+        import plotly
+
+        return f"plotly-{plotly.__version__}"
+    except ImportError:  # pragma: no cover - plotly is a dependency
+        return "1"

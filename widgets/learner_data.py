@@ -1,0 +1,124 @@
+"""What the kit keeps in the learner's browser, and how it is checked.
+
+The learner's progress, knowledge-check answers and reflections live in the
+browser's localStorage (see ``static/store.js``) and in files the learner
+exports. Anything that arrives from the browser (a synced trait, an imported
+file) passes through :func:`clean_progress`, :func:`clean_quiz` or
+:func:`parse_export`, which keep what is valid and drop the rest. They never
+raise with the learner's data in the message, so nothing personal reaches a log.
+
+This module imports no widget library.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+KIT_ID = "balint-course-kit"
+FORMAT_VERSION = 1
+MAX_IMPORT_BYTES = 2_000_000
+MAX_REFLECTION_CHARS = 20_000
+
+_MODULE = re.compile(r"^[0-9]{2}_[a-z_]+$")
+_ITEM = re.compile(r"^[a-z][a-z0-9-]{0,59}$")
+_REFLECTION = re.compile(r"^[0-9]{2}_[a-z_]+-[a-z0-9-]{1,60}$")
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class ProgressEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    completed: IsoDate
+
+
+class QuizAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    chosen: list[Annotated[int, Field(ge=0, le=9)]] = Field(min_length=1, max_length=10)
+    correct: bool
+
+
+class ReflectionEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, StringConstraints(max_length=MAX_REFLECTION_CHARS)]
+    saved: Annotated[str, StringConstraints(max_length=40)] = ""
+
+
+class ImportError_(Exception):
+    """An imported file could not be used; the message is plain words, without its content."""
+
+
+def today() -> str:
+    return date.today().isoformat()
+
+
+def clean_progress(value) -> dict:
+    """Keep the valid ``{module_id: {"completed": "YYYY-MM-DD"}}`` entries."""
+    out = {}
+    if not isinstance(value, dict):
+        return out
+    for key, entry in list(value.items())[:100]:
+        if isinstance(key, str) and _MODULE.match(key):
+            try:
+                out[key] = ProgressEntry.model_validate(entry).model_dump()
+            except ValidationError:
+                continue
+    return out
+
+
+def clean_quiz(value) -> dict:
+    """Keep the valid ``{module_id: {item_id: {"chosen": [..], "correct": bool}}}`` entries."""
+    out = {}
+    if not isinstance(value, dict):
+        return out
+    for module, items in list(value.items())[:100]:
+        if not (isinstance(module, str) and _MODULE.match(module) and isinstance(items, dict)):
+            continue
+        kept = {}
+        for item, answer in list(items.items())[:200]:
+            if isinstance(item, str) and _ITEM.match(item):
+                try:
+                    kept[item] = QuizAnswer.model_validate(answer).model_dump()
+                except ValidationError:
+                    continue
+        if kept:
+            out[module] = kept
+    return out
+
+
+def clean_reflections(value) -> dict:
+    out = {}
+    if not isinstance(value, dict):
+        return out
+    for key, entry in list(value.items())[:200]:
+        if isinstance(key, str) and _REFLECTION.match(key):
+            try:
+                out[key] = ReflectionEntry.model_validate(entry).model_dump()
+            except ValidationError:
+                continue
+    return out
+
+
+def parse_export(text: str) -> dict:
+    """Read a file the kit exported; return its cleaned ``progress``, ``quiz`` and ``reflections``.
+
+    Raises :class:`ImportError_` with a plain sentence when the file is not the kit's.
+    """
+    if not isinstance(text, str) or len(text.encode("utf-8", "ignore")) > MAX_IMPORT_BYTES:
+        raise ImportError_("too-large")
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        raise ImportError_("not-json") from None
+    if not isinstance(raw, dict) or raw.get("kit") != KIT_ID:
+        raise ImportError_("not-kit")
+    if raw.get("version") != FORMAT_VERSION:
+        raise ImportError_("wrong-version")
+    return {
+        "progress": clean_progress(raw.get("progress")),
+        "quiz": clean_quiz(raw.get("quiz")),
+        "reflections": clean_reflections(raw.get("reflections")),
+    }

@@ -1,0 +1,197 @@
+"""The course site: Voila with the kit's template, navigation, kernel cap and offline assets.
+
+Run it with ``python -m widgets.site`` from the repository root (``make serve`` does).
+Configuration is read from ``voila.json`` in the working directory, as Voila does;
+what this module adds on top of stock Voila:
+
+* ``/`` sends a learner to the landing page (``voila/render/index.ipynb``); the
+  file tree and the contents API are not served, so no notebook or code is listed.
+* ``/kit/static/…`` serves the kit's own browser assets and plotly.js from the
+  installed plotly package, cached by the browser (no CDN).
+* Each course page gets the course map in its page config, from which the
+  ``balint`` template draws the header, navigation and previous/next links.
+* Every page response sets the ``_xsrf`` cookie, so the page's shutdown beacon
+  is accepted and the kernel ends when the tab closes (stock Voila answers 403
+  for pages opened by direct link and leaves the kernel running).
+* Above ``CourseVoila.max_kernels`` running kernels a new visitor gets a plain
+  "busy" page (HTTP 503) instead of a kernel. Idle kernels whose page is gone
+  are culled by the kernel manager (``MappingKernelManager.cull_*`` in voila.json).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import plotly
+import tornado.web
+from jupyter_server.utils import url_path_join
+from traitlets import Int, Unicode
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.treehandler import VoilaTreeHandler
+
+from . import content
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = Path(__file__).resolve().parent / "static"
+PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data"
+ASSET_VERSION = f"kit-0.1.0-plotly-{plotly.__version__}"
+
+
+def course_nav(notebook_name: str) -> dict:
+    """What the template needs to draw the header and the navigation for one page.
+
+    Never raises: a broken course map gives a page with an ``error`` sentence and
+    no module list, and the page itself still works.
+    """
+    try:
+        cmap = content.course_map()
+    except content.ContentError as exc:
+        return {"title": "Balint Course Kit", "modules": [], "error": str(exc), "current": notebook_name}
+    modules = [
+        {
+            "id": m.id,
+            "number": m.number,
+            "title": m.title,
+            "ready": m.status == "ready",
+            "href": f"{m.id}.ipynb",
+        }
+        for m in sorted(cmap.modules, key=lambda m: m.number)
+    ]
+    ready = [m for m in modules if m["ready"]]
+    order = [{"id": "index", "title": "Course map", "href": "index.ipynb"}] + ready
+    ids = [m["id"] for m in order]
+    prev = nxt = None
+    if notebook_name in ids:
+        i = ids.index(notebook_name)
+        prev = order[i - 1] if i > 0 else None
+        nxt = order[i + 1] if i + 1 < len(order) else None
+    return {
+        "title": cmap.title,
+        "subtitle": cmap.subtitle,
+        "modules": modules,
+        "current": notebook_name,
+        "prev": prev,
+        "next": nxt,
+        "error": None,
+    }
+
+
+def page_config_hook(page_config, base_url, settings, log, voila_configuration, notebook_path):
+    """Voila's page-config hook: add the course navigation and the kit's asset URL."""
+    name = os.path.splitext(os.path.basename(notebook_path))[0]
+    page_config = dict(page_config)
+    page_config["balintCourse"] = course_nav(name)
+    page_config["balintKitStatic"] = url_path_join(base_url, "kit/static/")
+    page_config["balintAssetVersion"] = ASSET_VERSION
+    try:
+        page_config["balintText"] = dict(content.ui().strings)
+    except content.ContentError:
+        page_config["balintText"] = {}
+    return page_config
+
+
+def _ui(key: str, default: str) -> str:
+    try:
+        return content.ui()[key]
+    except content.ContentError:
+        return default
+
+
+class CourseVoilaHandler(TornadoVoilaHandler):
+    """Voila's page handler, with the xsrf cookie set and a cap on kernels."""
+
+    def initialize(self, **kwargs):
+        self.max_kernels = kwargs.pop("max_kernels")
+        super().initialize(**kwargs)
+
+    def _kernels_in_use(self) -> int:
+        km = self.kernel_manager
+        pooled = sum(len(p) for p in getattr(km, "_pools", {}).values())
+        return len(km.list_kernel_ids()) - pooled
+
+    @tornado.web.authenticated
+    async def get(self, path=None):
+        # Touching the token sets the _xsrf cookie, which the page's shutdown beacon needs.
+        self.xsrf_token  # noqa: B018
+        if path and path.endswith(".ipynb") and self._kernels_in_use() >= self.max_kernels:
+            self.log.warning("kernel cap of %d reached: sent the busy page", self.max_kernels)
+            self.set_status(503)
+            self.set_header("Retry-After", "60")
+            self.set_header("Cache-Control", "no-store")
+            template = self.settings["voila_jinja2_env"].get_template("busy.html")
+            self.finish(
+                template.render(
+                    title=_ui("busy-title", "The course is busy"),
+                    message=_ui("busy-message", "The course is busy. Please try again in a minute."),
+                    retry=_ui("busy-retry", "Try again"),
+                )
+            )
+            return
+        await super().get(path)
+
+
+class KitStaticHandler(tornado.web.StaticFileHandler):
+    """The kit's own assets; with ``?v=`` in the URL the browser keeps them for a year."""
+
+    def get_cache_time(self, path, modified, mime_type):
+        return self.CACHE_MAX_AGE if "v" in self.request.arguments else 0
+
+
+class LandingRedirect(tornado.web.RequestHandler):
+    def get(self, *args):
+        self.redirect(url_path_join(self.settings["base_url"], "voila/render/index.ipynb"))
+
+
+class CourseVoila(Voila):
+    """Voila as the course site (see the module docstring)."""
+
+    name = "balint-course"
+    description = "The Balint Course Kit site"
+    max_kernels = Int(
+        24,
+        config=True,
+        help="Running kernels above which a new visitor gets the 'busy' page.",
+    )
+    landing = Unicode("index.ipynb", config=True, help="The landing notebook.")
+
+    def initialize(self, argv=None):
+        super().initialize(argv)
+        self.voila_configuration.page_config_hook = page_config_hook
+
+    def init_handlers(self):
+        stock = super().init_handlers()
+        keep = []
+        for pattern, handler, *rest in stock:
+            if handler is TornadoVoilaHandler:
+                kwargs = dict(rest[0]) if rest else {}
+                kwargs["max_kernels"] = self.max_kernels
+                keep.append((pattern, CourseVoilaHandler, kwargs))
+            elif isinstance(handler, type) and issubclass(handler, VoilaTreeHandler):
+                continue  # no file listing: learners start at the landing page
+            elif "api/contents" in pattern:
+                continue  # the contents API would list the notebooks
+            else:
+                keep.append((pattern, handler, *rest))
+        base = self.server_url
+        ours = [
+            (base, LandingRedirect),
+            (url_path_join(base, r"/voila/tree(.*)"), LandingRedirect),
+            (url_path_join(base, r"/kit/static/plotly/(.*)"), KitStaticHandler, {"path": str(PLOTLY_JS)}),
+            (url_path_join(base, r"/kit/static/(.*)"), KitStaticHandler, {"path": str(STATIC)}),
+        ]
+        return ours + keep
+
+
+def main(argv=None):
+    # Voila finds the kit's template through JUPYTER_PATH (its template_paths option is
+    # overwritten whenever a template is set).
+    ours = str(ROOT / "share" / "jupyter")
+    rest = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != ours]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join([ours, *rest])
+    CourseVoila.launch_instance(argv=argv)
+
+
+if __name__ == "__main__":
+    main()

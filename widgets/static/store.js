@@ -1,0 +1,166 @@
+// The kit's browser store (anywidget). Keeps progress, knowledge-check answers and
+// reflections in this browser's localStorage; exports them to a file, imports a file
+// (checked in Python before anything is written) and deletes them on request.
+// Keys: "balint-kit:v1:<base url>:progress", ":quiz", ":reflection:<id>".
+
+function prefix() {
+  const base = (document.body && document.body.dataset.kitBase) || "/";
+  return "balint-kit:v1:" + base + ":";
+}
+
+function readJSON(key) {
+  try {
+    const v = JSON.parse(localStorage.getItem(key) || "{}");
+    return v && typeof v === "object" && !Array.isArray(v) ? v : {};
+  } catch (e) {
+    return {};
+  }
+}
+
+function writeJSON(key, value) {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+
+function ownKeys() {
+  const p = prefix();
+  const keys = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const k = localStorage.key(i);
+    if (k && k.startsWith(p)) keys.push(k);
+  }
+  return keys;
+}
+
+function collect() {
+  const p = prefix();
+  const reflections = {};
+  for (const k of ownKeys()) {
+    if (k.startsWith(p + "reflection:")) reflections[k.slice((p + "reflection:").length)] = readJSON(k);
+  }
+  return {
+    kit: "balint-course-kit",
+    version: 1,
+    exported: new Date().toISOString().slice(0, 10),
+    progress: readJSON(p + "progress"),
+    quiz: readJSON(p + "quiz"),
+    reflections,
+  };
+}
+
+function initialize({ model }) {
+  const p = prefix();
+  model.set("progress", readJSON(p + "progress"));
+  model.set("quiz", readJSON(p + "quiz"));
+  model.set("loaded", true);
+  model.save_changes();
+  const persist = (name) => () => {
+    if (!model.get("loaded")) return;
+    if (!writeJSON(p + name, model.get(name))) {
+      model.set("status", (model.get("texts") || {})["storage-failed"] || "");
+    }
+    window.dispatchEvent(new CustomEvent("kit-progress"));
+  };
+  model.on("change:progress", persist("progress"));
+  model.on("change:quiz", persist("quiz"));
+  model.on("msg:custom", (msg) => {
+    if (msg && msg.kind === "write-reflections" && msg.reflections) {
+      for (const [id, entry] of Object.entries(msg.reflections)) {
+        writeJSON(p + "reflection:" + id, entry);
+      }
+      window.dispatchEvent(new CustomEvent("kit-reflections"));
+    }
+  });
+}
+
+function render({ model, el }) {
+  const t = (k) => (model.get("texts") || {})[k] || k;
+  el.classList.add("kit-store");
+  el.innerHTML = "";
+  const box = document.createElement("div");
+  box.className = "kit-card kit-store-card";
+  const h = document.createElement("h3");
+  h.textContent = t("store-title");
+  const p = document.createElement("p");
+  p.className = "kit-muted";
+  p.textContent = t("store-explain");
+  const row = document.createElement("div");
+  row.className = "kit-store-row";
+
+  const exportBtn = document.createElement("button");
+  exportBtn.type = "button";
+  exportBtn.className = "jupyter-button kit-export";
+  exportBtn.textContent = t("export");
+  exportBtn.addEventListener("click", () => {
+    const blob = new Blob([JSON.stringify(collect(), null, 2)], { type: "application/json" });
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = "balint-kit-my-data-" + new Date().toISOString().slice(0, 10) + ".json";
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    model.set("status", t("export-done"));
+    model.save_changes();
+  });
+
+  const importLabel = document.createElement("label");
+  importLabel.className = "jupyter-button kit-import";
+  importLabel.textContent = t("import");
+  const input = document.createElement("input");
+  input.type = "file";
+  input.accept = "application/json,.json";
+  input.className = "kit-sr";
+  input.setAttribute("aria-label", t("import"));
+  importLabel.appendChild(input);
+  input.addEventListener("change", async () => {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    if (file.size > 2000000) {
+      model.set("status", t("import-too-large"));
+      model.save_changes();
+      return;
+    }
+    const text = await file.text();
+    model.send({ kind: "import", text });
+    input.value = "";
+  });
+
+  const del = document.createElement("button");
+  del.type = "button";
+  del.className = "jupyter-button kit-delete";
+  del.textContent = t("delete");
+  let armed = false;
+  del.addEventListener("click", () => {
+    if (!armed) {
+      armed = true;
+      del.textContent = t("delete-confirm");
+      setTimeout(() => { armed = false; del.textContent = t("delete"); }, 6000);
+      return;
+    }
+    for (const k of ownKeys()) localStorage.removeItem(k);
+    armed = false;
+    del.textContent = t("delete");
+    window.dispatchEvent(new CustomEvent("kit-reflections"));
+    window.dispatchEvent(new CustomEvent("kit-progress"));
+    model.send({ kind: "cleared" });
+  });
+
+  row.append(exportBtn, importLabel, del);
+  const status = document.createElement("p");
+  status.className = "kit-store-status";
+  status.setAttribute("role", "status");
+  const showStatus = () => { status.textContent = model.get("status") || ""; };
+  model.on("change:status", showStatus);
+  showStatus();
+  const shared = document.createElement("p");
+  shared.className = "kit-muted kit-small";
+  shared.textContent = t("shared-computer");
+  box.append(h, p, row, status, shared);
+  el.appendChild(box);
+}
+
+export default { initialize, render };

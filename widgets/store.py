@@ -1,0 +1,105 @@
+"""The browser-side store: the learner's progress and answers, kept in their own browser.
+
+:class:`BrowserStore` is an anywidget whose JavaScript (``static/store.js``) reads
+and writes ``localStorage`` under a key that includes the site's base URL, so
+learners of a hub who share one browser origin stay apart. It shows a small panel
+with export (a JSON file made in the browser), import and "delete my data".
+Python keeps a copy of progress and quiz answers only in the kernel's memory for
+the page's lifetime; nothing is written to the server's disk or logs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+from . import learner_data
+
+_STATIC = Path(__file__).resolve().parent / "static"
+
+
+class BrowserStore(anywidget.AnyWidget):
+    """Progress and knowledge-check answers, mirrored between Python and localStorage."""
+
+    _esm = _STATIC / "store.js"
+    progress = traitlets.Dict(help="{module_id: {'completed': 'YYYY-MM-DD'}}").tag(sync=True)
+    quiz = traitlets.Dict(help="{module_id: {item_id: {'chosen': [int], 'correct': bool}}}").tag(sync=True)
+    loaded = traitlets.Bool(False, help="True once the browser has read its localStorage.").tag(sync=True)
+    status = traitlets.Unicode("", help="A plain sentence shown under the buttons.").tag(sync=True)
+    texts = traitlets.Dict(help="Button labels and messages, from data/ui/en.yaml.").tag(sync=True)
+
+    def __init__(self, texts: dict | None = None, **kwargs):
+        super().__init__(texts=texts or {}, **kwargs)
+        self.on_msg(self._on_browser_message)
+
+    @traitlets.validate("progress")
+    def _valid_progress(self, proposal):
+        return learner_data.clean_progress(proposal["value"])
+
+    @traitlets.validate("quiz")
+    def _valid_quiz(self, proposal):
+        return learner_data.clean_quiz(proposal["value"])
+
+    @traitlets.validate("loaded")
+    def _valid_loaded(self, proposal):
+        return bool(proposal["value"])
+
+    @traitlets.validate("status", "texts")
+    def _valid_text(self, proposal):
+        # Set by Python only; a value from the browser that is not of the right kind is ignored.
+        value = proposal["value"]
+        if proposal["trait"].name == "status":
+            return value[:300] if isinstance(value, str) else ""
+        return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+
+    # -- what the kit's other widgets call
+    def mark_complete(self, module_id: str) -> None:
+        self.progress = {**self.progress, module_id: {"completed": learner_data.today()}}
+
+    def is_complete(self, module_id: str) -> bool:
+        return module_id in self.progress
+
+    def record_answer(self, module_id: str, item_id: str, chosen: list[int], correct: bool) -> None:
+        answers = dict(self.quiz.get(module_id, {}))
+        answers[item_id] = {"chosen": list(chosen), "correct": bool(correct)}
+        self.quiz = {**self.quiz, module_id: answers}
+
+    # -- messages from the browser
+    def _on_browser_message(self, widget, msg, buffers):
+        if not isinstance(msg, dict):
+            return
+        kind = msg.get("kind")
+        if kind == "import":
+            try:
+                data = learner_data.parse_export(msg.get("text"))
+            except learner_data.ImportError_ as exc:
+                self.status = self.texts.get(f"import-{exc}", self.texts.get("import-failed", ""))
+                return
+            self.progress = {**self.progress, **data["progress"]}
+            merged = dict(self.quiz)
+            for module, answers in data["quiz"].items():
+                merged[module] = {**merged.get(module, {}), **answers}
+            self.quiz = merged
+            self.send({"kind": "write-reflections", "reflections": data["reflections"]})
+            self.status = self.texts.get("import-done", "").format(
+                modules=len(data["progress"]),
+                answers=sum(len(a) for a in data["quiz"].values()),
+                reflections=len(data["reflections"]),
+            )
+        elif kind == "cleared":
+            self.progress = {}
+            self.quiz = {}
+            self.status = self.texts.get("delete-done", "")
+
+
+_store: BrowserStore | None = None
+
+
+def get_store(texts: dict | None = None) -> BrowserStore:
+    """The page's one store (one kernel serves one page)."""
+    global _store
+    if _store is None:
+        _store = BrowserStore(texts=texts)
+    return _store
