@@ -78,16 +78,25 @@ class Reference(_Strict):
 
     @property
     def short(self) -> str:
-        """'Salinsky 2009', 'Johnson et al. 2004'."""
-        first = self.authors[0].rsplit(" ", 1)[0] if " " in self.authors[0] else self.authors[0]
+        """'Salinsky 2009', 'Johnson et al. 2004', 'Deutsche Balint-Gesellschaft (n.d.)'."""
+        first = _surname(self.authors[0])
         if len(self.authors) > 2 or (len(self.authors) == 2 and self.authors[1] == "et al."):
             who = f"{first} et al."
         elif len(self.authors) == 2:
-            second = self.authors[1].rsplit(" ", 1)[0]
-            who = f"{first} and {second}"
+            who = f"{first} and {_surname(self.authors[1])}"
         else:
             who = first
         return f"{who} {self.year}" if self.year else f"{who} (n.d.)"
+
+
+def _surname(author: str) -> str:
+    """'Nease DE Jr' → 'Nease'; 'Salinsky J' → 'Salinsky'; an organisation stays whole."""
+    words = author.split()
+    if len(words) > 1 and words[-1] in ("Jr", "Sr"):
+        words = words[:-1]
+    if len(words) > 1 and re.fullmatch(r"[A-Z]{1,3}", words[-1]):
+        words = words[:-1]
+    return " ".join(words)
 
 
 class Bibliography(_Strict):

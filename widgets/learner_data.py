@@ -17,7 +17,7 @@ import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 KIT_ID = "balint-course-kit"
 FORMAT_VERSION = 1
@@ -33,6 +33,12 @@ IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 class ProgressEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     completed: IsoDate
+
+    @field_validator("completed")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        date.fromisoformat(value)  # refuses 2025-13-01 and 2025-02-30
+        return value
 
 
 class QuizAnswer(BaseModel):
@@ -61,7 +67,7 @@ def clean_progress(value) -> dict:
     if not isinstance(value, dict):
         return out
     for key, entry in list(value.items())[:100]:
-        if isinstance(key, str) and _MODULE.match(key):
+        if isinstance(key, str) and _MODULE.fullmatch(key):
             try:
                 out[key] = ProgressEntry.model_validate(entry).model_dump()
             except ValidationError:
@@ -75,11 +81,11 @@ def clean_quiz(value) -> dict:
     if not isinstance(value, dict):
         return out
     for module, items in list(value.items())[:100]:
-        if not (isinstance(module, str) and _MODULE.match(module) and isinstance(items, dict)):
+        if not (isinstance(module, str) and _MODULE.fullmatch(module) and isinstance(items, dict)):
             continue
         kept = {}
         for item, answer in list(items.items())[:200]:
-            if isinstance(item, str) and _ITEM.match(item):
+            if isinstance(item, str) and _ITEM.fullmatch(item):
                 try:
                     kept[item] = QuizAnswer.model_validate(answer).model_dump()
                 except ValidationError:
@@ -94,7 +100,7 @@ def clean_reflections(value) -> dict:
     if not isinstance(value, dict):
         return out
     for key, entry in list(value.items())[:200]:
-        if isinstance(key, str) and _REFLECTION.match(key):
+        if isinstance(key, str) and _REFLECTION.fullmatch(key):
             try:
                 out[key] = ReflectionEntry.model_validate(entry).model_dump()
             except ValidationError:
@@ -107,11 +113,13 @@ def parse_export(text: str) -> dict:
 
     Raises :class:`ImportError_` with a plain sentence when the file is not the kit's.
     """
-    if not isinstance(text, str) or len(text.encode("utf-8", "ignore")) > MAX_IMPORT_BYTES:
+    if not isinstance(text, str):
+        raise ImportError_("not-json")
+    if len(text.encode("utf-8", "ignore")) > MAX_IMPORT_BYTES:
         raise ImportError_("too-large")
     try:
         raw = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ImportError_("not-json") from None
     if not isinstance(raw, dict) or raw.get("kit") != KIT_ID:
         raise ImportError_("not-kit")

@@ -22,9 +22,11 @@
     (root || document).querySelectorAll('[data-kit-progress]').forEach(function (el) {
       var id = el.getAttribute('data-kit-progress');
       var isDone = !!(done[id] && done[id].completed);
-      el.classList.toggle('kit-done', isDone);
+      // Change the DOM only when something differs: the observer below watches it.
+      if (el.classList.contains('kit-done') !== isDone) { el.classList.toggle('kit-done', isDone); }
       var sr = el.querySelector('.kit-tick-label');
-      if (sr) { sr.textContent = isDone ? ' (' + label + ')' : ''; }
+      var text = isDone ? ' (' + label + ')' : '';
+      if (sr && sr.textContent !== text) { sr.textContent = text; }
     });
   }
 
@@ -63,7 +65,7 @@
     };
     if (!arrange()) {
       var mo = new MutationObserver(function () { if (arrange()) { mo.disconnect(); } });
-      mo.observe(document.body, {childList: true});
+      mo.observe(document.body, {childList: true, subtree: true});
     }
     window.addEventListener('kit-progress', function () { paintProgress(); });
     window.addEventListener('storage', function (e) { if (e.key === PROGRESS_KEY) { paintProgress(); } });

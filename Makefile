@@ -1,0 +1,49 @@
+# Balint Course Kit: the two commands a course leader or learner needs.
+#   make serve   set up a local virtual environment and start the course site
+#   make test    set up everything the tests need and run every test
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8866
+OPEN ?= 1
+
+.PHONY: serve test setup setup-test chromium bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test chromium
+
+# Debian's chromium drives the browser tests (playwright's own browser download cannot work offline).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium (needs root)..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+serve: setup
+	@echo ""
+	@echo "  The Balint Course Kit is starting at  http://127.0.0.1:$(PORT)/"
+	@echo "  (stop it with Ctrl+C)"
+	@echo ""
+	$(BIN)/python -m widgets.site course --port=$(PORT) $(if $(filter 1,$(OPEN)),--Voila.open_browser=True,)
+
+test: setup-test
+	$(BIN)/python -m pytest
+
+bench: setup-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache

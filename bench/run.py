@@ -1,0 +1,706 @@
+"""Benchmark of the course site against a bare one-button Voila page.
+
+Starts the course site (``python -m widgets.site``) on a temporary copy of
+``course/`` that also holds ``bench/pages/bare.ipynb``, so the bare page and the
+course pages are served by the same Voila with the same config and template.
+Then, in one run:
+
+1. Browser loads (Playwright + Debian's chromium), for each page, side by side:
+   time to interactive, server CPU-seconds per load, kernel memory, bytes
+   transferred on a first and on a repeat visit.
+2. Concurrent learners: HTTP + websocket clients in threads (not browsers) that
+   open the History page at the same time; rendered/busy/failed counts, time to
+   interactive percentiles, server memory at peak and after the kernels are culled.
+
+Prints a plain-text table and writes ``bench/results/latest.json``.
+See ``bench/README.md`` for what each figure means.
+
+    .venv/bin/python bench/run.py            # full run (N=5 loads per page, 30 learners)
+    .venv/bin/python bench/run.py --quick    # N=2, 10 learners
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import uuid
+from pathlib import Path
+
+import psutil
+import requests
+import websocket
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = ["bare", "index", "01_history"]
+CONFIG_RE = re.compile(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', re.S)
+
+
+def log(*parts):
+    print(time.strftime("[%H:%M:%S]"), *parts, file=sys.stderr, flush=True)
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def percentile(xs, p):
+    xs = sorted(x for x in xs if x is not None)
+    if not xs:
+        return None
+    k = (len(xs) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- server
+
+
+class Server:
+    """The course site on a temporary root with course/ + bare.ipynb."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.tmp = Path(tempfile.mkdtemp(prefix="balint-bench-"))
+        self.root = self.tmp / "site"
+        shutil.copytree(ROOT / "course", self.root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        shutil.copy(BENCH / "pages" / "bare.ipynb", self.root / "bare.ipynb")
+        self.log_path = self.tmp / "server.log"
+        self.proc: subprocess.Popen | None = None
+        self.ps: psutil.Process | None = None
+        self.seen: dict[int, psutil.Process] = {}
+
+    def start(self, timeout=60):
+        self._log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [str(PYTHON), "-m", "widgets.site", str(self.root), "--port", str(self.port)],
+            cwd=ROOT,  # voila.json is read from the working directory
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.ps = psutil.Process(self.proc.pid)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}; log:\n{self.tail()}")
+            try:
+                r = requests.get(self.base + "/voila/static/voila.js", timeout=2)
+                if r.status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"server did not answer within {timeout} s; log:\n{self.tail()}")
+
+    def tail(self, n=30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return ""
+
+    def processes(self) -> list[psutil.Process]:
+        """The server and all its descendants (kernels), alive now."""
+        procs = [self.ps]
+        try:
+            procs += self.ps.children(recursive=True)
+        except psutil.Error:
+            pass
+        for p in procs:
+            self.seen.setdefault(p.pid, p)
+        return procs
+
+    def kernels(self) -> list[psutil.Process]:
+        out = []
+        for p in self.processes()[1:]:
+            try:
+                if "ipykernel_launcher" in " ".join(p.cmdline()):
+                    out.append(p)
+            except psutil.Error:
+                pass
+        return out
+
+    def kernel_process(self, kernel_id: str) -> psutil.Process | None:
+        for p in self.kernels():
+            try:
+                if kernel_id in " ".join(p.cmdline()):
+                    return p
+            except psutil.Error:
+                pass
+        ks = self.kernels()  # fallback: the newest kernel
+        return max(ks, key=lambda p: p.create_time()) if ks else None
+
+    def cpu_snapshot(self) -> dict[tuple[int, float], float]:
+        """user+system CPU seconds of the server and each live descendant."""
+        snap = {}
+        for p in self.processes():
+            try:
+                with p.oneshot():
+                    t = p.cpu_times()
+                    snap[(p.pid, p.create_time())] = t.user + t.system
+            except psutil.Error:
+                pass
+        return snap
+
+    @staticmethod
+    def cpu_delta(before, after) -> float:
+        return sum(v - before.get(k, 0.0) for k, v in after.items())
+
+    def rss_mb(self) -> tuple[float, float, int]:
+        """(server RSS, kernels RSS, number of kernels) in MB; kernels run ipykernel_launcher."""
+        server = kern = 0.0
+        n = 0
+        for p in self.processes():
+            try:
+                rss = p.memory_info().rss / 2**20
+            except psutil.Error:
+                continue
+            try:
+                is_kernel = p.pid != self.ps.pid and "ipykernel_launcher" in " ".join(p.cmdline())
+            except psutil.Error:
+                is_kernel = False
+            if is_kernel:
+                kern += rss
+                n += 1
+            else:  # the server and any helper process it runs
+                server += rss
+        return server, kern, n
+
+    def wait_kernels(self, at_most: int, timeout: float, poll=1.0) -> int:
+        deadline = time.time() + timeout
+        while True:
+            n = len(self.kernels())
+            if n <= at_most or time.time() >= deadline:
+                return n
+            time.sleep(poll)
+
+    def stop(self):
+        if self.proc is None:
+            return
+        descendants = list(self.seen.values())
+        try:
+            descendants += self.ps.children(recursive=True)
+        except psutil.Error:
+            pass
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        # kernels that outlived the server (only processes this server started)
+        for p in descendants:
+            try:
+                if p.is_running() and p.pid != self.proc.pid:
+                    p.kill()
+            except psutil.Error:
+                pass
+        self._log.close()
+        self.proc = None
+
+    def cleanup(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- browser loads
+
+
+class ByteCounter:
+    """Bytes over the network for one page, from the Chrome DevTools protocol."""
+
+    def __init__(self, context, page):
+        self.total = 0
+        self.cdp = context.new_cdp_session(page)
+        self.cdp.on("Network.loadingFinished", self._finished)
+        self.cdp.on("Network.webSocketFrameReceived", self._frame)
+        self.cdp.on("Network.webSocketFrameSent", self._frame)
+        self.cdp.send("Network.enable")
+
+    def _finished(self, ev):
+        self.total += int(ev.get("encodedDataLength") or 0)
+
+    def _frame(self, ev):
+        r = ev.get("response", {})
+        data = r.get("payloadData", "") or ""
+        if r.get("opcode") == 2:  # binary frames come base64-encoded
+            self.total += len(data) * 3 // 4
+        else:
+            self.total += len(data.encode("utf-8"))
+
+    def reset(self):
+        self.total = 0
+
+
+def wait_interactive(page, name: str, t0: float, timeout_ms: int) -> dict:
+    """Wait until the page's first widget answers; return timings (s from t0)."""
+    out = {}
+    if name == "bare":
+        btn = page.locator("button.widget-button", has_text=re.compile(r"^\s*Click\s*$")).first
+        btn.wait_for(state="visible", timeout=timeout_ms)
+        out["visible_s"] = time.perf_counter() - t0
+        btn.click(timeout=timeout_ms)
+        page.locator("button.widget-button", has_text="Clicked").first.wait_for(state="visible", timeout=timeout_ms)
+    elif name == "index":
+        page.locator(".kit-map-row").first.wait_for(state="visible", timeout=timeout_ms)
+        out["visible_s"] = time.perf_counter() - t0
+        page.wait_for_function("() => window.__benchKernelUp === true", timeout=timeout_ms)
+    else:
+        btn = page.locator(".kit-check").first
+        btn.wait_for(state="visible", timeout=timeout_ms)
+        out["visible_s"] = time.perf_counter() - t0
+        btn.click(timeout=timeout_ms)
+        page.wait_for_function(
+            "() => { const e = document.querySelector('.kit-feedback-area');"
+            " return !!e && e.textContent.trim().length > 0; }",
+            timeout=timeout_ms,
+        )
+    out["tti_s"] = time.perf_counter() - t0
+    return out
+
+
+# Marks, inside the page, the first message received on the kernel's websocket
+# ("kernel connected"); used for the index page, which has no widget of its own.
+KERNEL_UP_JS = """
+(() => {
+  const Native = window.WebSocket;
+  window.__benchKernelUp = false;
+  class Watched extends Native {
+    constructor(...args) {
+      super(...args);
+      if (String(args[0]).includes('/api/kernels/')) {
+        this.addEventListener('message', () => { window.__benchKernelUp = true; }, { once: true });
+      }
+    }
+  }
+  window.WebSocket = Watched;
+})();
+"""
+
+
+def one_visit(page, counter, server, name, url, timeout_ms, measure_server=True) -> dict:
+    counter.reset()
+    before = server.cpu_snapshot() if measure_server else None
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit", timeout=timeout_ms)
+    rec = wait_interactive(page, name, t0, timeout_ms)
+    kid = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    rec["kernel_id"] = kid
+    if measure_server:
+        kp = server.kernel_process(kid)
+        try:
+            rec["kernel_mb"] = kp.memory_info().rss / 2**20 if kp else None
+        except psutil.Error:
+            rec["kernel_mb"] = None
+    # let the page settle (remaining assets, widget messages) before counting
+    try:
+        page.wait_for_load_state("load", timeout=timeout_ms)
+    except Exception:
+        pass
+    page.wait_for_timeout(500)
+    rec["bytes"] = counter.total
+    if measure_server:
+        rec["cpu_s"] = Server.cpu_delta(before, server.cpu_snapshot())
+    return rec
+
+
+def browser_loads(server: Server, runs: int, timeout_s: float) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    timeout_ms = int(timeout_s * 1000)
+    results = {p: [] for p in PAGES}
+    errors = {p: [] for p in PAGES}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            for i in range(runs + 1):  # round 0 is the warm-up
+                for name in PAGES:
+                    url = f"{server.base}/voila/render/{name}.ipynb"
+                    context = browser.new_context()
+                    context.add_init_script(KERNEL_UP_JS)
+                    page = context.new_page()
+                    counter = ByteCounter(context, page)
+                    try:
+                        first = one_visit(page, counter, server, name, url, timeout_ms)
+                        repeat = one_visit(page, counter, server, name, url, timeout_ms, measure_server=False)
+                        rec = {
+                            "tti_s": first["tti_s"],
+                            "visible_s": first["visible_s"],
+                            "cpu_s": first["cpu_s"],
+                            "kernel_mb": first["kernel_mb"],
+                            "first_mb": first["bytes"] / 1e6,
+                            "repeat_mb": repeat["bytes"] / 1e6,
+                            "repeat_tti_s": repeat["tti_s"],
+                        }
+                        if i > 0:
+                            results[name].append(rec)
+                        log(
+                            f"{'warm-up' if i == 0 else f'load {i}/{runs}'} {name}: "
+                            f"tti {rec['tti_s']:.2f}s cpu {rec['cpu_s']:.2f}s kernel {rec['kernel_mb'] or 0:.0f}MB "
+                            f"bytes {rec['first_mb']:.2f}/{rec['repeat_mb']:.2f}MB"
+                        )
+                    except Exception as exc:
+                        msg = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+                        log(f"load {i} {name} FAILED: {msg}")
+                        if i > 0:
+                            errors[name].append(msg)
+                    finally:
+                        try:  # leaving the page sends Voila's shutdown beacon for its kernel
+                            page.goto("about:blank", timeout=10000)
+                            page.wait_for_timeout(200)
+                        except Exception:
+                            pass
+                        context.close()
+                    left = server.wait_kernels(0, timeout=20)
+                    if left:
+                        log(f"note: {left} kernel(s) still running after the page was closed")
+        finally:
+            browser.close()
+    return {"samples": results, "errors": errors}
+
+
+# --------------------------------------------------------------------------- concurrent learners
+
+
+def _msg(msg_type: str, session: str) -> dict:
+    return {
+        "header": {
+            "msg_id": uuid.uuid4().hex,
+            "username": "bench",
+            "session": session,
+            "msg_type": msg_type,
+            "version": "5.3",
+            "date": "",
+        },
+        "parent_header": {},
+        "metadata": {},
+        "content": {},
+        "channel": "shell",
+        "buffers": [],
+    }
+
+
+class Learner(threading.Thread):
+    def __init__(self, n, server: Server, page: str, start: threading.Event, leave: threading.Event, timeout: float):
+        super().__init__(daemon=True, name=f"learner-{n}")
+        self.server = server
+        self.url = f"{server.base}/voila/render/{page}.ipynb"
+        self.start_evt, self.leave_evt, self.timeout = start, leave, timeout
+        self.status = "failed"
+        self.reason = "did not run"
+        self.http_s = self.reply_s = self.cells_s = None
+        self.sockets = []
+
+    def run(self):
+        self.start_evt.wait()
+        t0 = time.perf_counter()
+        try:
+            self._run(t0)
+        except Exception as exc:
+            self.status, self.reason = "failed", f"{type(exc).__name__}: {exc}"[:200]
+        finally:
+            self.done_at = time.perf_counter()
+            self.leave_evt.wait(self.timeout * 2)
+            for ws in self.sockets:
+                try:
+                    ws.close()
+                except Exception:
+                    pass
+
+    def _recv_json(self, ws, deadline):
+        ws.settimeout(max(0.1, deadline - time.time()))
+        return json.loads(ws.recv())
+
+    def _run(self, t0):
+        deadline = time.time() + self.timeout
+        r = requests.get(self.url, timeout=self.timeout)  # reads the streamed page fully
+        body = r.text
+        self.http_s = time.perf_counter() - t0
+        if r.status_code == 503:
+            self.status, self.reason = "busy", "HTTP 503"
+            return
+        if r.status_code != 200:
+            self.reason = f"HTTP {r.status_code}"
+            return
+        if "</html>" not in body:
+            self.reason = "page incomplete (no </html>)"
+            return
+        m = CONFIG_RE.search(body)
+        if not m:
+            self.reason = "no jupyter-config-data in page"
+            return
+        kid = json.loads(m.group(1)).get("kernelId")
+        if not kid:
+            self.reason = "no kernelId in page config"
+            return
+        ws_base = self.server.base.replace("http://", "ws://")
+        # 1. the kernel's websocket: kernel_info_request -> kernel_info_reply
+        kws = websocket.create_connection(f"{ws_base}/api/kernels/{kid}/channels", timeout=self.timeout)
+        self.sockets.append(kws)
+        req = _msg("kernel_info_request", uuid.uuid4().hex)
+        kws.send(json.dumps(req))
+        while True:
+            reply = self._recv_json(kws, deadline)
+            if reply.get("parent_header", {}).get("msg_id") == req["header"]["msg_id"] and reply.get("msg_type") == "kernel_info_reply":
+                break
+        self.reply_s = time.perf_counter() - t0
+        # 2. what the page itself does next with progressive rendering: ask Voila to run the cells
+        ews = websocket.create_connection(f"{ws_base}/voila/execution/{kid}", timeout=self.timeout)
+        self.sockets.append(ews)
+        ews.send(json.dumps({"action": "execute", "payload": {"kernel_id": kid}}))
+        while True:
+            m = self._recv_json(ews, deadline)
+            action, p = m.get("action"), m.get("payload", {})
+            if action == "execution_error":
+                self.reason = f"execution error: {p.get('error')}"
+                return
+            if action == "execution_result" and p.get("cell_index") == p.get("total_cell", 0) - 1:
+                break
+        self.cells_s = time.perf_counter() - t0
+        self.status, self.reason = "rendered", ""
+
+
+def learners_run(server: Server, n: int, timeout_s: float, cull_wait: float) -> dict:
+    before = server.rss_mb()
+    start, leave = threading.Event(), threading.Event()
+    crowd = [Learner(i, server, "01_history", start, leave, timeout_s) for i in range(n)]
+    for t in crowd:
+        t.start()
+    peak = {"total_mb": 0.0, "server_mb": 0.0, "kernels_mb": 0.0, "kernels": 0}
+    max_kernels = 0
+    stop_mon = threading.Event()
+
+    def monitor():
+        nonlocal max_kernels
+        while not stop_mon.is_set():
+            s, k, nk = server.rss_mb()
+            max_kernels = max(max_kernels, nk)
+            if s + k > peak["total_mb"]:
+                peak.update(total_mb=s + k, server_mb=s, kernels_mb=k, kernels=nk)
+            time.sleep(0.25)
+
+    mon = threading.Thread(target=monitor, daemon=True)
+    mon.start()
+    cpu0 = server.cpu_snapshot()
+    t0 = time.perf_counter()
+    start.set()
+    deadline = time.time() + timeout_s + 30
+    while any(not hasattr(t, "done_at") for t in crowd) and time.time() < deadline:
+        time.sleep(0.2)
+    wall = time.perf_counter() - t0
+    time.sleep(1.0)  # one more memory sample with everyone still connected
+    cpu_s = Server.cpu_delta(cpu0, server.cpu_snapshot())
+    leave.set()  # learners disconnect (close their websockets) without a shutdown beacon
+    for t in crowd:
+        t.join(timeout=10)
+    stop_mon.set()
+    mon.join()
+    after_leave = server.rss_mb()
+    log(f"learners done in {wall:.1f}s; waiting up to {cull_wait:.0f}s for idle kernels to be culled "
+        f"({after_leave[2]} kernels now)")
+    t_cull = time.perf_counter()
+    left = server.wait_kernels(0, timeout=cull_wait, poll=2.0)
+    culled_after = time.perf_counter() - t_cull
+    after = server.rss_mb()
+
+    rendered = [t for t in crowd if t.status == "rendered"]
+    busy = [t for t in crowd if t.status == "busy"]
+    failed = [t for t in crowd if t.status == "failed"]
+    reasons: dict[str, int] = {}
+    for t in failed:
+        reasons[t.reason] = reasons.get(t.reason, 0) + 1
+    return {
+        "learners": n,
+        "rendered": len(rendered),
+        "busy": len(busy),
+        "failed": len(failed),
+        "failure_reasons": reasons,
+        "reply_s": {"p50": percentile([t.reply_s for t in rendered], 50), "p95": percentile([t.reply_s for t in rendered], 95)},
+        "cells_s": {"p50": percentile([t.cells_s for t in rendered], 50), "p95": percentile([t.cells_s for t in rendered], 95)},
+        "busy_http_s": {"p50": percentile([t.http_s for t in busy], 50)},
+        "wall_s": wall,
+        "server_cpu_s": cpu_s,
+        "max_kernels_seen": max_kernels,
+        "memory_before_mb": {"server": before[0], "kernels": before[1], "kernel_count": before[2]},
+        "memory_peak_mb": peak,
+        "memory_after_disconnect_mb": {"server": after_leave[0], "kernels": after_leave[1], "kernel_count": after_leave[2]},
+        "memory_after_cull_mb": {"server": after[0], "kernels": after[1], "kernel_count": after[2], "total": after[0] + after[1]},
+        "kernels_left_after_cull_wait": left,
+        "cull_wait_s": culled_after,
+        "samples": [
+            {"status": t.status, "reason": t.reason, "http_s": t.http_s, "reply_s": t.reply_s, "cells_s": t.cells_s}
+            for t in crowd
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def fmt(x, nd=2, unit=""):
+    return "n/a" if x is None else f"{x:.{nd}f}{unit}"
+
+
+def summarize(loads: dict) -> dict:
+    summary = {}
+    for name in PAGES:
+        s = loads["samples"][name]
+        summary[name] = {k: median([r[k] for r in s]) for k in ("tti_s", "visible_s", "repeat_tti_s", "cpu_s", "kernel_mb", "first_mb", "repeat_mb")}
+        summary[name]["n"] = len(s)
+        summary[name]["failed"] = len(loads["errors"][name])
+    bare = summary["bare"]
+    for name in PAGES:
+        ratio = {}
+        for k in ("tti_s", "cpu_s", "kernel_mb", "first_mb", "repeat_mb"):
+            a, b = summary[name][k], bare[k]
+            ratio[k] = a / b if a is not None and b else None
+        summary[name]["ratio_to_bare"] = ratio
+    return summary
+
+
+def report(meta: dict, summary: dict, crowd: dict | None) -> str:
+    lines = []
+    lines.append(f"Balint Course Kit benchmark  {meta['started']}  ({meta['mode']}: N={meta['runs']} loads/page after 1 warm-up, "
+                 f"{meta['learners']} learners; {meta['cpus']} CPUs)")
+    lines.append("")
+    lines.append("Browser loads (medians)")
+    head = f"{'page':<12}{'n':>3}{'TTI s':>8}{'shown s':>9}{'repeat TTI s':>14}{'server CPU s':>14}{'kernel MB':>11}{'first MB':>10}{'repeat MB':>11}"
+    lines.append(head)
+    lines.append("-" * len(head))
+    for name in PAGES:
+        s = summary[name]
+        lines.append(
+            f"{name:<12}{s['n']:>3}{fmt(s['tti_s']):>8}{fmt(s['visible_s']):>9}{fmt(s['repeat_tti_s']):>14}"
+            f"{fmt(s['cpu_s']):>14}{fmt(s['kernel_mb'], 0):>11}{fmt(s['first_mb']):>10}{fmt(s['repeat_mb']):>11}"
+            + (f"   ({s['failed']} failed)" if s["failed"] else "")
+        )
+    lines.append("")
+    lines.append("Ratio to the bare page (median / median)")
+    head = f"{'page':<12}{'TTI':>8}{'server CPU':>12}{'kernel MB':>11}{'first MB':>10}{'repeat MB':>11}"
+    lines.append(head)
+    lines.append("-" * len(head))
+    for name in PAGES[1:]:
+        r = summary[name]["ratio_to_bare"]
+        lines.append(
+            f"{name:<12}{fmt(r['tti_s'], 1, 'x'):>8}{fmt(r['cpu_s'], 1, 'x'):>12}{fmt(r['kernel_mb'], 1, 'x'):>11}"
+            f"{fmt(r['first_mb'], 1, 'x'):>10}{fmt(r['repeat_mb'], 1, 'x'):>11}"
+        )
+    if crowd:
+        c = crowd
+        lines.append("")
+        lines.append(f"Concurrent learners on 01_history ({c['learners']} HTTP+websocket clients started together)")
+        lines.append(f"  rendered {c['rendered']}   busy (HTTP 503) {c['busy']}   failed {c['failed']}"
+                     f"   most kernels at once {c['max_kernels_seen']}   wall {c['wall_s']:.1f} s   server CPU {c['server_cpu_s']:.1f} s")
+        for reason, k in c["failure_reasons"].items():
+            lines.append(f"    failed x{k}: {reason}")
+        lines.append(f"  time to kernel_info_reply   p50 {fmt(c['reply_s']['p50'])} s   p95 {fmt(c['reply_s']['p95'])} s")
+        lines.append(f"  time to all cells executed  p50 {fmt(c['cells_s']['p50'])} s   p95 {fmt(c['cells_s']['p95'])} s")
+        if c["busy"]:
+            lines.append(f"  busy page answered in       p50 {fmt(c['busy_http_s']['p50'])} s")
+        b, p, a, d = c["memory_before_mb"], c["memory_peak_mb"], c["memory_after_cull_mb"], c["memory_after_disconnect_mb"]
+        lines.append(f"  memory before      server {b['server']:.0f} MB + kernels {b['kernels']:.0f} MB ({b['kernel_count']} kernels)")
+        lines.append(f"  memory at peak     server {p['server_mb']:.0f} MB + kernels {p['kernels_mb']:.0f} MB = {p['total_mb']:.0f} MB ({p['kernels']} kernels)")
+        lines.append(f"  after disconnect   server {d['server']:.0f} MB + kernels {d['kernels']:.0f} MB ({d['kernel_count']} kernels)")
+        lines.append(f"  after culling      server {a['server']:.0f} MB + kernels {a['kernels']:.0f} MB = {a['total']:.0f} MB "
+                     f"({a['kernel_count']} kernels left, waited {c['cull_wait_s']:.0f} s)")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="N=2 loads per page and 10 learners")
+    ap.add_argument("--runs", type=int, help="loads per page after the warm-up (default 5, --quick 2)")
+    ap.add_argument("--learners", type=int, help="concurrent learners (default 30, --quick 10; 0 skips)")
+    ap.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
+    ap.add_argument("--timeout", type=float, default=120, help="seconds one page load or learner may take")
+    ap.add_argument("--cull-wait", type=float, default=120, help="seconds to wait for idle kernels to be culled")
+    ap.add_argument("--out", default=str(RESULTS / "latest.json"))
+    args = ap.parse_args(argv)
+    runs = args.runs if args.runs is not None else (2 if args.quick else 5)
+    learners = args.learners if args.learners is not None else (10 if args.quick else 30)
+
+    started = time.time()
+    meta = {
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "mode": "quick" if args.quick else "full",
+        "runs": runs,
+        "learners": learners,
+        "cpus": os.cpu_count(),
+        "voila_json": json.loads((ROOT / "voila.json").read_text()),
+    }
+    server = Server(args.port or free_port())
+    result = {"meta": meta}
+    status = 0
+    try:
+        log(f"starting the course site on {server.base} (root {server.root})")
+        server.start()
+        log("browser loads")
+        loads = browser_loads(server, runs, args.timeout)
+        summary = summarize(loads)
+        result.update(loads=loads, summary=summary)
+        crowd = None
+        if learners > 0:
+            left = server.wait_kernels(0, timeout=30)
+            if left:
+                log(f"note: {left} kernel(s) from the browser loads still running")
+            log(f"{learners} concurrent learners")
+            crowd = learners_run(server, learners, args.timeout, args.cull_wait)
+            result["learners"] = crowd
+        meta["duration_s"] = time.time() - started
+        print(report(meta, summary, crowd))
+        print(f"\nTook {meta['duration_s']:.0f} s. JSON: {args.out}")
+    except KeyboardInterrupt:
+        log("interrupted")
+        status = 130
+    except Exception:
+        log("benchmark failed:\n" + traceback.format_exc())
+        log("server log (tail):\n" + server.tail())
+        result["error"] = traceback.format_exc()
+        status = 1
+    finally:
+        server.stop()
+        server.cleanup()
+        meta.setdefault("duration_s", time.time() - started)
+        try:
+            out = Path(args.out)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps(result, indent=2, default=str))
+        except OSError as exc:
+            log(f"could not write {args.out}: {exc}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

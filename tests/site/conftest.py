@@ -1,0 +1,186 @@
+"""Fixtures for the site tests: the course site started as shipped, and Debian's chromium.
+
+The server is started the way `make serve` starts it (``python -m widgets.site course``
+from the repository root, so it reads the repository's ``voila.json``), on a free port.
+Its output goes to a log file that the privacy tests read. The browser is Debian's
+``chromium`` driven by playwright (its own browser download cannot work offline).
+Every page is watched for console errors, page errors and requests that leave 127.0.0.1;
+requests to other hosts are blocked and recorded, and a test fails if there was any.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running course site."""
+
+    def __init__(self, extra_args: list[str] | None = None, log_name: str = "server.log"):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        (ROOT / "artifacts").mkdir(exist_ok=True)
+        self.log_path = ROOT / "artifacts" / log_name
+        self._log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "widgets.site", "course", f"--port={self.port}", *(extra_args or [])],
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the course site exited early: {self.log_path.read_text()[-2000:]}")
+            try:
+                urllib.request.urlopen(self.url + "/kit/static/kit.css", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("the course site did not start within 60 s")
+
+    def kernels(self) -> list[psutil.Process]:
+        """The kernel processes the server has started and that are still alive."""
+        out = []
+        for child in psutil.Process(self.proc.pid).children(recursive=True):
+            try:
+                if any("ipykernel_launcher" in part for part in child.cmdline()):
+                    out.append(child)
+            except psutil.NoSuchProcess:
+                continue
+        return out
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def site():
+    server = Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is not installed: run `make test`, which installs it")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """What happened on the pages of one browser context."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+
+    def check(self):
+        assert not self.outside, f"requests left 127.0.0.1: {self.outside}"
+        assert not self.errors, f"console or page errors: {self.errors}"
+
+
+@pytest.fixture
+def watch():
+    return Watch()
+
+
+@pytest.fixture
+def context(browser, watch):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+
+    def route(r):
+        if re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]", r.request.url) or r.request.url.startswith(("data:", "blob:")):
+            r.continue_()
+        else:
+            watch.outside.append(r.request.url)
+            r.abort()
+
+    ctx.route("**/*", route)
+
+    def on_page(page):
+        page.on("console", lambda m: watch.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: watch.errors.append(f"page error: {e}"))
+
+    ctx.on("page", on_page)
+    yield ctx
+    ctx.close()
+    watch.check()
+
+
+READY = ".kit-course-map, .kit-complete-card"
+"""The last widget of every course page: the course map on the landing page, the
+'mark complete' card at the end of a module. With progressive rendering, outputs
+arrive cell by cell after the page is shown, so this is what "the page is ready" means."""
+
+
+def wait_rendered(page, timeout: float = 90_000, ready: str = READY) -> None:
+    """Wait until Voila has shown the page, the kit has arranged it and its last widget is drawn."""
+    page.wait_for_selector("#rendered_cells", state="visible", timeout=timeout)
+    page.wait_for_selector("#rendered_cells .kit-header", state="attached", timeout=timeout)
+    page.wait_for_function("() => !document.getElementById('loading')", timeout=timeout)
+    page.wait_for_selector(ready, state="attached", timeout=timeout)
+
+
+def screenshot(page, name: str) -> Path:
+    """A full-length screenshot of the page's scrolling content, for a person to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, 600), 16000)})
+    page.wait_for_timeout(300)  # let plotly's responsive resize settle before the picture
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+    return path
+
+
+def assert_no_error_output(page) -> None:
+    text = page.inner_text("body")
+    assert "Error displaying widget" not in text
+    assert "Traceback" not in text
+    assert page.locator('[data-mime-type="application/vnd.jupyter.stderr"]').count() == 0
+    assert page.locator('[data-mime-type="application/vnd.jupyter.error"], .jp-OutputArea-output.jp-mod-error').count() == 0
+    assert page.locator(".kit-error").count() == 0, page.locator(".kit-error").first.inner_text()

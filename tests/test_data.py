@@ -1,0 +1,167 @@
+"""The course content itself: every data file valid, every citation resolvable, every page complete."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from widgets import content
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+COURSE = ROOT / "course"
+
+DATA_FILES = sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*.yaml"))
+NOTEBOOKS = sorted(COURSE.glob("*.ipynb"))
+REF_LINK = re.compile(r"#ref-([A-Za-z0-9_.-]+)")
+REFLECTION_CALL = re.compile(r"kit\.reflection\(\s*[\"']([^\"']*)[\"']\s*\)")
+
+
+@pytest.fixture(autouse=True)
+def real_data(monkeypatch):
+    monkeypatch.delenv("BALINT_KIT_DATA", raising=False)
+
+
+def cells(nb_path: Path, kind: str) -> list[str]:
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    return ["".join(c.get("source", [])) for c in nb["cells"] if c.get("cell_type") == kind]
+
+
+def bib_keys() -> set[str]:
+    return {e.key for e in content.bibliography().entries}
+
+
+def quiz_ids() -> list[str]:
+    return sorted(p.stem for p in (DATA / "quizzes").glob("*.yaml"))
+
+
+def test_data_files_found():
+    for expected in ["bibliography.yaml", "course_map.yaml", "timeline.yaml", "reflections.yaml", "ui/en.yaml",
+                     "quizzes/01_history.yaml"]:
+        assert expected in DATA_FILES
+
+
+@pytest.mark.parametrize("relpath", DATA_FILES)
+def test_every_data_file_validates(relpath):
+    schema = content.schema_for(relpath)
+    loaded = content.load(relpath)
+    assert isinstance(loaded, schema)
+
+
+@pytest.mark.parametrize("module_id", quiz_ids())
+def test_quiz_file_is_named_after_its_module(module_id):
+    assert content.quiz(module_id).module == module_id
+
+
+def test_timeline_citations_resolve():
+    assert sorted(content.timeline().cited_keys() - bib_keys()) == []
+
+
+@pytest.mark.parametrize("module_id", quiz_ids())
+def test_quiz_citations_resolve(module_id):
+    assert sorted(content.quiz(module_id).cited_keys() - bib_keys()) == []
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_citations_resolve(nb_path):
+    cited = {k for source in cells(nb_path, "markdown") for k in REF_LINK.findall(source)}
+    assert sorted(cited - bib_keys()) == []
+
+
+def test_the_history_notebook_cites_sources():
+    cited = {k for source in cells(COURSE / "01_history.ipynb", "markdown") for k in REF_LINK.findall(source)}
+    assert len(cited) >= 10
+
+
+def test_ready_modules_are_complete():
+    prompts = content.reflections().prompts
+    ready = [m for m in content.course_map().modules if m.status == "ready"]
+    assert ready
+    for m in ready:
+        assert (COURSE / f"{m.id}.ipynb").is_file(), m.id
+        assert (DATA / "quizzes" / f"{m.id}.yaml").is_file(), m.id
+        assert any(p.module == m.id for p in prompts), m.id
+
+
+def test_every_notebook_is_in_the_course_map():
+    ids = {m.id for m in content.course_map().modules}
+    for nb_path in NOTEBOOKS:
+        if nb_path.stem != "index":
+            assert nb_path.stem in ids, nb_path.name
+
+
+def test_every_quiz_is_for_a_module_in_the_course_map():
+    ids = {m.id for m in content.course_map().modules}
+    assert set(quiz_ids()) <= ids
+
+
+def test_reflection_prompts_belong_to_modules_in_the_course_map():
+    ids = {m.id for m in content.course_map().modules}
+    for p in content.reflections().prompts:
+        assert p.module in ids, p.id
+        assert p.id.startswith(p.module + "-"), p.id
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_reflection_prompts_used_in_notebooks_exist(nb_path):
+    known = {p.id for p in content.reflections().prompts}
+    used = {pid for source in cells(nb_path, "code") for pid in REFLECTION_CALL.findall(source)}
+    assert sorted(used - known) == []
+
+
+def test_the_history_notebook_uses_its_prompts():
+    used = {pid for source in cells(COURSE / "01_history.ipynb", "code") for pid in REFLECTION_CALL.findall(source)}
+    assert used == {"01_history-roots", "01_history-today"}
+
+
+@pytest.mark.parametrize("module_id", quiz_ids())
+def test_quiz_is_long_enough_and_explains_every_option(module_id):
+    q = content.quiz(module_id)
+    assert len(q.items) >= 8
+    for item in q.items:
+        for option in item.options:
+            assert option.feedback.strip(), f"{item.id}: {option.text}"
+
+
+def test_timeline_has_enough_sourced_events():
+    tl = content.timeline()
+    assert len(tl.events) >= 20
+    for e in tl.events:
+        assert len(e.sources) >= 1, e.id
+        if e.disputed:
+            assert all(alt.sources for alt in e.disputed.alternatives), e.id
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_cells_are_one_line(nb_path):
+    for source in cells(nb_path, "code"):
+        stripped = source.strip()
+        assert stripped, "empty code cell"
+        assert "\n" not in stripped, stripped
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_have_no_outputs(nb_path):
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell.get("cell_type") == "code":
+            assert cell.get("outputs") == [], cell["source"]
+            assert cell.get("execution_count") is None, cell["source"]
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_import_the_kit_first(nb_path):
+    code = cells(nb_path, "code")
+    assert code[0].strip() == "from widgets import kit"
+
+
+def test_ui_texts_used_by_the_code_exist():
+    # Every t["..."] / texts["..."] key the widgets look up must be in ui/en.yaml.
+    used = set()
+    for path in (ROOT / "widgets").glob("*.py"):
+        used |= set(re.findall(r"""\bt(?:exts)?\[\s*["']([a-z][a-z0-9-]*)["']\s*\]""", path.read_text(encoding="utf-8")))
+    assert used
+    assert sorted(used - set(content.ui().strings)) == []

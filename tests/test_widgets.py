@@ -1,0 +1,419 @@
+"""The widgets, driven from Python: build them, set values, click, and look at their state."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import ipywidgets as w
+import pytest
+import yaml
+from IPython.display import HTML
+
+import widgets.store
+from widgets import content, kit, learner_data
+from widgets.quiz_view import KnowledgeCheck
+from widgets.store import BrowserStore
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Hand-read fixture data: the texts and the quiz as the course files hold them.
+UI = yaml.safe_load((DATA / "ui" / "en.yaml").read_text(encoding="utf-8"))["strings"]
+QUIZ = yaml.safe_load((DATA / "quizzes" / "01_history.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def fresh(monkeypatch):
+    """Real data/, a fixed 'today', and no store left over from another test."""
+    monkeypatch.delenv("BALINT_KIT_DATA", raising=False)
+    monkeypatch.setattr(learner_data, "today", lambda: "2025-03-14")
+    widgets.store._store = None
+    yield
+    widgets.store._store = None
+
+
+@pytest.fixture
+def store():
+    return BrowserStore(texts={k: v for k, v in UI.items() if k.startswith(("import", "delete", "export", "store-"))})
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    monkeypatch.setenv("BALINT_KIT_DATA", str(target))
+    return target
+
+
+def esc(text: str) -> str:
+    return html.escape(text)
+
+
+# --------------------------------------------------------------------------- BrowserStore
+def test_store_keeps_valid_progress_from_the_browser(store):
+    store.set_state({"progress": {"01_history": {"completed": "2025-01-02"}, "nonsense": {"completed": "2025-01-02"},
+                                  "02_ground_rules": {"completed": "<script>"}}})
+    assert store.progress == {"01_history": {"completed": "2025-01-02"}}
+
+
+def test_store_keeps_valid_quiz_from_the_browser(store):
+    store.set_state({"quiz": {"01_history": {"q-enid": {"chosen": [0, 2], "correct": False},
+                                             "q-bad": {"chosen": [99], "correct": True},
+                                             "q-worse": "yes"},
+                              "../etc": {"q-enid": {"chosen": [0], "correct": True}}}})
+    assert store.quiz == {"01_history": {"q-enid": {"chosen": [0, 2], "correct": False}}}
+
+
+def test_store_texts_and_status_ignore_wrong_kinds(store):
+    store.set_state({"status": "x" * 400})
+    assert store.status == "x" * 300
+    store.texts = {"a": "b", "c": 3}
+    assert store.texts == {"a": "b"}
+
+
+def test_mark_complete(store):
+    store.mark_complete("01_history")
+    assert store.progress == {"01_history": {"completed": "2025-03-14"}}
+    assert store.is_complete("01_history")
+    assert not store.is_complete("02_ground_rules")
+
+
+def test_record_answer(store):
+    store.record_answer("01_history", "q-enid", [0, 1], False)
+    store.record_answer("01_history", "q-russia", (0, 1, 2), True)
+    store.record_answer("01_history", "q-enid", [0, 1, 2], True)
+    assert store.quiz == {
+        "01_history": {
+            "q-enid": {"chosen": [0, 1, 2], "correct": True},
+            "q-russia": {"chosen": [0, 1, 2], "correct": True},
+        }
+    }
+
+
+def test_record_answer_that_does_not_fit_is_dropped(store):
+    store.record_answer("01_history", "q-enid", [42], True)
+    assert store.quiz == {}
+
+
+def good_export() -> str:
+    return json.dumps(
+        {
+            "kit": "balint-course-kit",
+            "version": 1,
+            "progress": {"01_history": {"completed": "2025-02-01"}},
+            "quiz": {"01_history": {"q-enid": {"chosen": [0, 1, 2], "correct": True}}},
+            "reflections": {"01_history-roots": {"text": "Private.", "saved": "2025-02-01T09:00"}},
+        }
+    )
+
+
+def test_import_good_file_merges_and_reports(store, monkeypatch):
+    sent = []
+    monkeypatch.setattr(store, "send", lambda msg, buffers=None: sent.append(msg))
+    store.progress = {"02_ground_rules": {"completed": "2025-01-01"}}
+    store.quiz = {"01_history": {"q-russia": {"chosen": [3], "correct": False}}}
+    store._on_browser_message(store, {"kind": "import", "text": good_export()}, [])
+    assert store.progress == {
+        "02_ground_rules": {"completed": "2025-01-01"},
+        "01_history": {"completed": "2025-02-01"},
+    }
+    assert store.quiz == {
+        "01_history": {
+            "q-russia": {"chosen": [3], "correct": False},
+            "q-enid": {"chosen": [0, 1, 2], "correct": True},
+        }
+    }
+    assert store.status == "Imported 1 completed modules, 1 answers and 1 reflections."
+    assert sent == [{"kind": "write-reflections",
+                     "reflections": {"01_history-roots": {"text": "Private.", "saved": "2025-02-01T09:00"}}}]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("this is not json", "That file is not one the kit exported (it is not JSON). Nothing was changed."),
+        ('{"kit": "something-else", "version": 1}', "That file was not exported by the Balint Course Kit. Nothing was changed."),
+        ('{"kit": "balint-course-kit", "version": 7}',
+         "That file comes from a different version of the kit and cannot be read. Nothing was changed."),
+        ("x" * 2_000_001, "That file is too large to be the kit's export. Nothing was changed."),
+    ],
+)
+def test_import_bad_file_changes_nothing(store, monkeypatch, text, status):
+    sent = []
+    monkeypatch.setattr(store, "send", lambda msg, buffers=None: sent.append(msg))
+    store.progress = {"02_ground_rules": {"completed": "2025-01-01"}}
+    store.quiz = {"01_history": {"q-russia": {"chosen": [3], "correct": False}}}
+    store._on_browser_message(store, {"kind": "import", "text": text}, [])
+    assert store.progress == {"02_ground_rules": {"completed": "2025-01-01"}}
+    assert store.quiz == {"01_history": {"q-russia": {"chosen": [3], "correct": False}}}
+    assert store.status == status
+    assert sent == []
+
+
+def test_cleared_message_empties_the_store(store):
+    store.progress = {"01_history": {"completed": "2025-01-01"}}
+    store.quiz = {"01_history": {"q-enid": {"chosen": [0], "correct": False}}}
+    store._on_browser_message(store, {"kind": "cleared"}, [])
+    assert store.progress == {}
+    assert store.quiz == {}
+    assert store.status == "Your progress, answers and reflections were deleted from this browser."
+
+
+def test_other_messages_are_ignored(store):
+    store.progress = {"01_history": {"completed": "2025-01-01"}}
+    store._on_browser_message(store, ["import"], [])
+    store._on_browser_message(store, {"kind": "launch-rockets"}, [])
+    assert store.progress == {"01_history": {"completed": "2025-01-01"}}
+    assert store.status == ""
+
+
+# --------------------------------------------------------------------------- KnowledgeCheck
+@pytest.fixture
+def check(store):
+    return KnowledgeCheck(content.quiz("01_history"), store, content.ui())
+
+
+def test_knowledge_check_has_every_item(check):
+    assert len(check.items) == len(QUIZ["items"])
+    assert [v.item.id for v in check.items] == [i["id"] for i in QUIZ["items"]]
+    assert check.score.value == (
+        f'<p class="kit-score" role="status">Answered 0 of {len(QUIZ["items"])}; correct: 0.</p>'
+    )
+
+
+def test_single_choice_wrong_answer(check, store):
+    first = check.items[0]
+    options = QUIZ["items"][0]["options"]
+    first.choice.value = 1
+    first.check.click()
+    assert "Not quite. Read the feedback and try again." in first.feedback.value
+    assert esc(options[1]["feedback"]) in first.feedback.value
+    assert "Your choice, but not right:" in first.feedback.value
+    assert esc(options[0]["feedback"]) in first.feedback.value
+    assert "Also right, and not chosen:" in first.feedback.value
+    assert esc(options[2]["feedback"]) not in first.feedback.value
+    assert store.quiz == {"01_history": {"q-first-seminars": {"chosen": [1], "correct": False}}}
+    assert f'Answered 1 of {len(QUIZ["items"])}; correct: 0.' in check.score.value
+
+
+def test_single_choice_right_answer(check, store):
+    first = check.items[0]
+    options = QUIZ["items"][0]["options"]
+    first.choice.value = 0
+    first.check.click()
+    assert "Correct." in first.feedback.value
+    assert "Your choice, and right:" in first.feedback.value
+    assert esc(options[0]["feedback"]) in first.feedback.value
+    assert esc(options[1]["feedback"]) not in first.feedback.value
+    assert store.quiz == {"01_history": {"q-first-seminars": {"chosen": [0], "correct": True}}}
+    assert f'Answered 1 of {len(QUIZ["items"])}; correct: 1.' in check.score.value
+
+
+def test_multiple_choice_partly_right(check, store):
+    view = check.items[2]
+    assert view.item.id == "q-enid"
+    options = QUIZ["items"][2]["options"]
+    view.boxes[0].value = True
+    view.boxes[3].value = True
+    view.check.click()
+    fb = view.feedback.value
+    for option in options:
+        assert esc(option["feedback"]) in fb
+    assert fb.count("Also right, and not chosen:") == 2
+    assert fb.count("Your choice, but not right:") == 1
+    assert fb.count("Your choice, and right:") == 1
+    assert store.quiz == {"01_history": {"q-enid": {"chosen": [0, 3], "correct": False}}}
+
+
+def test_check_with_nothing_chosen(check, store):
+    first = check.items[0]
+    first.check.click()
+    assert UI["quiz-choose-first"] == "Choose an answer first, then press Check."
+    assert "Choose an answer first, then press Check." in first.feedback.value
+    assert store.quiz == {}
+    multiple = check.items[2]
+    multiple.check.click()
+    assert "Choose an answer first, then press Check." in multiple.feedback.value
+    assert store.quiz == {}
+
+
+def test_saved_answers_are_restored_when_the_browser_has_loaded(store):
+    kc = KnowledgeCheck(content.quiz("01_history"), store, content.ui())
+    store.set_state({"quiz": {"01_history": {"q-first-seminars": {"chosen": [0], "correct": True},
+                                             "q-enid": {"chosen": [0, 1, 2], "correct": True}}}})
+    store.set_state({"loaded": True})
+    assert kc.items[0].choice.value == 0
+    assert [b.value for b in kc.items[2].boxes] == [True, True, True, False]
+    assert "Correct." in kc.items[0].feedback.value
+    assert f'Answered 2 of {len(QUIZ["items"])}; correct: 2.' in kc.score.value
+
+
+# --------------------------------------------------------------------------- kit functions
+def test_kit_knowledge_check_is_a_widget():
+    kc = kit.knowledge_check("01_history")
+    assert isinstance(kc, KnowledgeCheck)
+    assert kc.store is widgets.store._store
+
+
+def test_broken_quiz_gives_an_error_panel_and_the_timeline_still_works(data_copy):
+    shutil.copyfile(FIXTURES / "broken_yaml.yaml", data_copy / "quizzes" / "01_history.yaml")
+    panel = kit.knowledge_check("01_history")
+    assert isinstance(panel, HTML)
+    assert "quizzes/01_history.yaml" in panel.data
+    assert 'class="kit-error"' in panel.data
+    assert "near line 5" in panel.data
+    assert "Traceback" not in panel.data
+    chart = kit.timeline()
+    assert isinstance(chart, HTML)
+    assert "kit-chart" in chart.data
+    assert "kit-error" not in chart.data
+
+
+def test_quiz_with_two_correct_options_gives_an_error_panel(data_copy):
+    shutil.copyfile(FIXTURES / "quiz_two_correct.yaml", data_copy / "quizzes" / "01_history.yaml")
+    panel = kit.knowledge_check("01_history")
+    assert isinstance(panel, HTML)
+    assert "data/quizzes/01_history.yaml" in panel.data
+    assert "exactly one correct option" in panel.data
+
+
+def test_missing_quiz_gives_an_error_panel():
+    panel = kit.knowledge_check("09_nothing")
+    assert isinstance(panel, HTML)
+    assert "quizzes/09_nothing.yaml" in panel.data
+    assert "missing" in panel.data
+
+
+def test_quiz_citing_an_unknown_source(data_copy):
+    path = data_copy / "quizzes" / "01_history.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[dbg-leben-und-werk]", "[no-such-book]", 1), encoding="utf-8")
+    panel = kit.knowledge_check("01_history")
+    assert isinstance(panel, HTML)
+    assert "no-such-book" in panel.data
+
+
+def test_broken_ui_file_still_gives_a_panel(data_copy):
+    (data_copy / "ui" / "en.yaml").write_text("strings: [\n", encoding="utf-8")
+    panel = kit.objectives("01_history")
+    assert isinstance(panel, HTML)
+    assert "ui/en.yaml" in panel.data
+    assert "Please tell your course leader." in panel.data
+
+
+def test_unexpected_failure_is_a_plain_message(monkeypatch):
+    def boom():
+        raise RuntimeError("secret internals /srv/path")
+
+    monkeypatch.setattr(content, "timeline", boom)
+    panel = kit.timeline()
+    assert isinstance(panel, HTML)
+    assert "Something went wrong while preparing this part of the page." in panel.data
+    assert "secret internals" not in panel.data
+    assert "Traceback" not in panel.data
+
+
+def test_objectives():
+    out = kit.objectives("01_history")
+    assert "In this module you will learn to" in out.data
+    assert "Time to complete: about 45 minutes." in out.data
+    assert "<li>describe how Michael and Enid Balint developed case discussion seminars" in out.data
+
+
+def test_objectives_of_unknown_module():
+    out = kit.objectives("99_nothing")
+    assert "kit-error" in out.data
+    assert "99_nothing" in out.data
+
+
+def test_course_map():
+    out = kit.course_map()
+    assert '<a href="01_history.ipynb">Where Balint groups come from</a>' in out.data
+    assert 'data-kit-progress="01_history"' in out.data
+    assert 'data-kit-progress="02_ground_rules"' not in out.data
+    assert "Modules available now: about 0.8 hours of study." in out.data
+
+
+def test_reflection():
+    r = kit.reflection("01_history-roots")
+    assert isinstance(r, kit.Reflection)
+    assert r.prompt_id == "01_history-roots"
+    assert r.prompt.startswith("Balint's first groups in Budapest broke up")
+    assert r.hint.startswith("Start with one concrete setting")
+    assert r.texts["reflection-not-saved"] == "Nothing written yet."
+    r.set_state({"prompt": "p" * 5000})
+    assert r.prompt == ""
+
+
+def test_unknown_reflection():
+    out = kit.reflection("01_history-nothing")
+    assert isinstance(out, HTML)
+    assert "01_history-nothing" in out.data
+
+
+def test_complete_module_button():
+    out = kit.complete_module("01_history")
+    assert isinstance(out, w.VBox)
+    card, store = out.children
+    assert store is widgets.store._store
+    head, state, button = card.children
+    assert button.description == "Mark module 1 as complete"
+    assert "Mark it complete to put a tick beside it" in state.value
+    button.click()
+    assert store.progress == {"01_history": {"completed": "2025-03-14"}}
+    assert "Completed on 2025-03-14." in state.value
+    assert button.description == "Mark as complete again (today)"
+
+
+def test_complete_module_shows_progress_imported_later():
+    out = kit.complete_module("01_history")
+    (_, state, _), store = out.children[0].children, out.children[1]
+    store.set_state({"progress": {"01_history": {"completed": "2024-11-30"}}})
+    assert "Completed on 2024-11-30." in state.value
+
+
+def test_one_store_per_page():
+    a = kit.complete_module("01_history").children[1]
+    b = kit.knowledge_check("01_history").store
+    assert a is b
+
+
+def test_sources_has_an_anchor_for_every_link():
+    notebook = (ROOT / "course" / "01_history.ipynb").read_text(encoding="utf-8")
+    keys = set(re.findall(r"#ref-([a-z][a-z0-9-]*)", notebook))
+    assert len(keys) >= 10
+    out = kit.sources("01_history")
+    assert isinstance(out, HTML)
+    for key in keys:
+        assert f'id="ref-{key}"' in out.data, key
+
+
+def test_sources_include_the_quiz_and_timeline_sources():
+    out = kit.sources("01_history")
+    keys = {k for item in QUIZ["items"] for k in item["sources"]}
+    timeline = yaml.safe_load((DATA / "timeline.yaml").read_text(encoding="utf-8"))
+    keys |= {k for e in timeline["events"] for k in e["sources"]}
+    for key in keys:
+        assert f'id="ref-{key}"' in out.data, key
+
+
+def test_sources_of_a_missing_notebook():
+    out = kit.sources("09_nothing")
+    assert "kit-error" in out.data
+    assert "09_nothing.ipynb" in out.data
+
+
+def test_format_reference():
+    ref = content.Reference.model_validate(
+        {"key": "x", "kind": "article", "authors": ["Johnson AH", "Nease DE Jr"], "title": "Balint & co",
+         "year": 2004, "container": "J Balint Soc", "volume": "32", "issue": "2", "pages": "1-5",
+         "doi": "10.1234/jbs.2004"}
+    )
+    assert kit.format_reference(ref) == (
+        'Johnson AH, Nease DE Jr (2004). <i>Balint &amp; co</i>. J Balint Soc 32(2):1-5. '
+        '<a href="https://doi.org/10.1234/jbs.2004" rel="noopener" target="_blank">doi:10.1234/jbs.2004</a>'
+    )
