@@ -143,10 +143,12 @@ class Server:
         return procs
 
     def kernels(self) -> list[psutil.Process]:
+        """Kernel processes: the server's direct children running ipykernel_launcher
+        (a process a kernel forks shows the same command line until it execs)."""
         out = []
         for p in self.processes()[1:]:
             try:
-                if "ipykernel_launcher" in " ".join(p.cmdline()):
+                if p.ppid() == self.ps.pid and "ipykernel_launcher" in " ".join(p.cmdline()):
                     out.append(p)
             except psutil.Error:
                 pass
@@ -179,23 +181,35 @@ class Server:
         return sum(v - before.get(k, 0.0) for k, v in after.items())
 
     def rss_mb(self) -> tuple[float, float, int]:
-        """(server RSS, kernels RSS, number of kernels) in MB; kernels run ipykernel_launcher."""
+        """(server RSS, kernels RSS, number of kernels) in MB.
+
+        Kernels are counted as in :meth:`kernels`; anything a kernel runs counts with the kernels,
+        anything else the server runs counts with the server."""
+        procs = self.processes()
+        kernel_pids = {p.pid for p in self.kernels()}
+        parent = {}
+        for p in procs:
+            try:
+                parent[p.pid] = p.ppid()
+            except psutil.Error:
+                pass
         server = kern = 0.0
-        n = 0
-        for p in self.processes():
+        for p in procs:
             try:
                 rss = p.memory_info().rss / 2**20
             except psutil.Error:
                 continue
-            try:
-                is_kernel = p.pid != self.ps.pid and "ipykernel_launcher" in " ".join(p.cmdline())
-            except psutil.Error:
-                is_kernel = False
-            if is_kernel:
+            pid, in_kernel = p.pid, False
+            while pid in parent and pid != self.ps.pid:
+                if pid in kernel_pids:
+                    in_kernel = True
+                    break
+                pid = parent[pid]
+            if in_kernel:
                 kern += rss
-                n += 1
-            else:  # the server and any helper process it runs
+            else:
                 server += rss
+        n = len(kernel_pids)
         return server, kern, n
 
     def wait_kernels(self, at_most: int, timeout: float, poll=1.0) -> int:
@@ -623,6 +637,9 @@ def report(meta: dict, summary: dict, crowd: dict | None) -> str:
         lines.append(f"Concurrent learners on 01_history ({c['learners']} HTTP+websocket clients started together)")
         lines.append(f"  rendered {c['rendered']}   busy (HTTP 503) {c['busy']}   failed {c['failed']}"
                      f"   most kernels at once {c['max_kernels_seen']}   wall {c['wall_s']:.1f} s   server CPU {c['server_cpu_s']:.1f} s")
+        cap = meta["voila_json"].get("CourseVoila", {}).get("max_kernels")
+        if cap is not None and c["max_kernels_seen"] > cap:
+            lines.append(f"  NOTE: more kernels ran at once ({c['max_kernels_seen']}) than the cap max_kernels={cap}")
         for reason, k in c["failure_reasons"].items():
             lines.append(f"    failed x{k}: {reason}")
         lines.append(f"  time to kernel_info_reply   p50 {fmt(c['reply_s']['p50'])} s   p95 {fmt(c['reply_s']['p95'])} s")

@@ -20,7 +20,6 @@ class QuizItemView(w.VBox):
         self._on_graded = on_graded
         prompt = w.HTML(
             f'<p class="kit-prompt" id="kit-q-{item.id}">{number}. {html.escape(item.prompt)}</p>'
-            + (f'<p class="kit-muted kit-small">{html.escape(texts["quiz-choose-all"])}</p>' if item.kind == "multiple" else "")
         )
         if item.kind == "single":
             self.choice = w.RadioButtons(

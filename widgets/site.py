@@ -139,6 +139,11 @@ class KitStaticHandler(tornado.web.StaticFileHandler):
         return self.CACHE_MAX_AGE if "v" in self.request.arguments else 0
 
 
+class NotFound(tornado.web.RequestHandler):
+    def get(self, *args):
+        raise tornado.web.HTTPError(404)
+
+
 class LandingRedirect(tornado.web.RequestHandler):
     def get(self, *args):
         self.redirect(url_path_join(self.settings["base_url"], "voila/render/index.ipynb"))
@@ -178,6 +183,8 @@ class CourseVoila(Voila):
         ours = [
             (base, LandingRedirect),
             (url_path_join(base, r"/voila/tree(.*)"), LandingRedirect),
+            # Only a template's static/ folder is public (stock Voila answers 500 for anything else).
+            (url_path_join(base, r"/voila/templates/[^/]+/(?!static/).*"), NotFound),
             (url_path_join(base, r"/kit/static/plotly/(.*)"), KitStaticHandler, {"path": str(PLOTLY_JS)}),
             (url_path_join(base, r"/kit/static/(.*)"), KitStaticHandler, {"path": str(STATIC)}),
         ]

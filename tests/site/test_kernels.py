@@ -1,0 +1,92 @@
+"""Kernels do not leak, as shipped: pages that are gone lose their kernel, an open page keeps it.
+
+Stock Voila never shuts down the kernel of a page opened by direct link and does not
+cull, so every GET left a kernel running. These tests count the server's kernel
+processes with the repository's own voila.json (cull_idle_timeout 60 s, interval 15 s).
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+import yaml
+
+from .conftest import ROOT, Server, wait_rendered
+
+pytestmark = pytest.mark.site
+
+
+def _wait_for(predicate, timeout: float, interval: float = 1.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+@pytest.fixture
+def own_site():
+    server = Server(log_name="server-kernels.log")
+    yield server
+    server.stop()
+
+
+def test_closed_pages_and_bare_gets_lose_their_kernels_while_an_open_page_keeps_working(own_site, context):
+    site = own_site
+    assert len(site.kernels()) == 0
+    # A learner who keeps the page open.
+    keeper = context.new_page()
+    keeper.goto(site.url + "/voila/render/01_history.ipynb")
+    wait_rendered(keeper)
+    assert len(site.kernels()) == 1
+
+    # Eight plain GETs (a crawler, a link preview, a flood): each starts a kernel.
+    for _ in range(8):
+        with urllib.request.urlopen(site.url + "/voila/render/index.ipynb", timeout=60) as r:
+            r.read()
+    assert _wait_for(lambda: len(site.kernels()) == 9, 30), len(site.kernels())
+
+    # Two learners open a page and close the tab: the page's beacon shuts the kernel down.
+    for _ in range(2):
+        tab = context.new_page()
+        tab.goto(site.url + "/voila/render/index.ipynb")
+        wait_rendered(tab)
+        tab.close(run_before_unload=True)
+    assert _wait_for(lambda: len(site.kernels()) == 9, 20), "a closed tab's kernel outlived its page"
+
+    # The GET-only kernels were never connected: the culler removes them (60 s idle, checked every 15 s).
+    assert _wait_for(lambda: len(site.kernels()) == 1, 150, interval=3), f"{len(site.kernels())} kernels left"
+
+    # The open page, idle all this time, still answers.
+    item = keeper.locator(".kit-quiz-item").first
+    item.locator("input").first.check()
+    item.locator(".kit-check").click()
+    keeper.wait_for_selector(".kit-quiz-item .kit-feedback", timeout=30_000)
+    keeper.close(run_before_unload=True)
+    assert _wait_for(lambda: len(site.kernels()) == 0, 20)
+
+
+def test_above_the_cap_a_new_visitor_gets_the_busy_page():
+    # The shipped cap is 24 kernels; this server lowers it to 2 so the test needs only three visits.
+    server = Server(extra_args=["--CourseVoila.max_kernels=2"], log_name="server-cap.log")
+    try:
+        for _ in range(2):
+            with urllib.request.urlopen(server.url + "/voila/render/index.ipynb", timeout=60) as r:
+                assert r.status == 200
+                r.read()
+        try:
+            urllib.request.urlopen(server.url + "/voila/render/01_history.ipynb", timeout=60)
+            raise AssertionError("the third visitor got a kernel above the cap")
+        except urllib.error.HTTPError as e:
+            body = e.read().decode()
+            assert e.code == 503
+            assert e.headers["Retry-After"] == "60"
+        texts = yaml.safe_load((ROOT / "data" / "ui" / "en.yaml").read_text())["strings"]
+        assert texts["busy-title"] in body and texts["busy-message"] in body
+        assert len(server.kernels()) == 2
+    finally:
+        server.stop()
