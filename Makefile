@@ -37,7 +37,7 @@ serve: setup
 	@echo "  The Balint Course Kit is starting at  http://127.0.0.1:$(PORT)/"
 	@echo "  (stop it with Ctrl+C)"
 	@echo ""
-	$(BIN)/python -m widgets.site course --port=$(PORT) $(if $(filter 1,$(OPEN)),--Voila.open_browser=True,)
+	$(BIN)/python -m widgets.site course --port=$(PORT) $(if $(filter 1,$(OPEN)),,--no-browser)
 
 test: setup-test
 	$(BIN)/python -m pytest

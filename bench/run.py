@@ -105,7 +105,7 @@ class Server:
     def start(self, timeout=60):
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [str(PYTHON), "-m", "widgets.site", str(self.root), "--port", str(self.port)],
+            [str(PYTHON), "-m", "widgets.site", str(self.root), "--port", str(self.port), "--Voila.port_retries=0"],
             cwd=ROOT,  # voila.json is read from the working directory
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -116,6 +116,9 @@ class Server:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}; log:\n{self.tail()}")
+            if not self._listening():  # and not some other server on that port
+                time.sleep(0.3)
+                continue
             try:
                 r = requests.get(self.base + "/voila/static/voila.js", timeout=2)
                 if r.status_code == 200:
@@ -124,6 +127,13 @@ class Server:
                 pass
             time.sleep(0.3)
         raise RuntimeError(f"server did not answer within {timeout} s; log:\n{self.tail()}")
+
+    def _listening(self) -> bool:
+        try:
+            conns = self.ps.net_connections(kind="tcp")
+        except psutil.Error:
+            return False
+        return any(c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == self.port for c in conns)
 
     def tail(self, n=30) -> str:
         try:
@@ -667,6 +677,13 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     runs = args.runs if args.runs is not None else (2 if args.quick else 5)
     learners = args.learners if args.learners is not None else (10 if args.quick else 30)
+
+    def _interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    # Ctrl-C and SIGTERM both end the run through the cleanup below (stop the server).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
 
     started = time.time()
     meta = {

@@ -103,7 +103,7 @@ def course_map() -> HTML:
             f'<td>{html.escape(t["map-minutes"].format(minutes=m.minutes))}</td><td>{status}</td></tr>'
         )
     head = "".join(f"<th scope=\"col\">{html.escape(t[k])}</th>" for k in ("map-col-number", "map-col-module", "map-col-time", "map-col-status"))
-    hours = html.escape(t["map-total"].format(hours=round(total / 60, 1)))
+    hours = html.escape(t["map-total"].format(minutes=total))
     return HTML(
         f'<section class="kit-card kit-course-map"><table class="kit-map-table"><caption class="kit-sr">'
         f'{html.escape(cmap.title)}</caption><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

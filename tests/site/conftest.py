@@ -53,7 +53,7 @@ class Server:
         self.log_path = ROOT / "artifacts" / log_name
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "widgets.site", "course", f"--port={self.port}", *(extra_args or [])],
+            [sys.executable, "-m", "widgets.site", "course", f"--port={self.port}", "--no-browser", *(extra_args or [])],
             cwd=ROOT,
             stdout=self._log,
             stderr=subprocess.STDOUT,
