@@ -335,7 +335,7 @@ def test_course_map():
     assert '<a href="01_history.ipynb">Where Balint groups come from</a>' in out.data
     assert 'data-kit-progress="01_history"' in out.data
     assert 'data-kit-progress="02_ground_rules"' not in out.data
-    assert "Modules available now: about 0.8 hours of study." in out.data
+    assert "Modules available now: about 45 minutes of study in all." in out.data
 
 
 def test_reflection():

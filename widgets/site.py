@@ -102,20 +102,45 @@ def _ui(key: str, default: str) -> str:
 class CourseVoilaHandler(TornadoVoilaHandler):
     """Voila's page handler, with the xsrf cookie set and a cap on kernels."""
 
+    # Page requests that passed the cap check and have not finished yet. Their kernel may
+    # still be starting (jupyter_client lists a kernel only once it has started), so they
+    # count against the cap: without this, learners arriving together all pass the check.
+    # A request whose kernel has already registered is counted twice until it finishes,
+    # which errs on the side of the cap for a moment.
+    _in_flight = 0
+
     def initialize(self, **kwargs):
         self.max_kernels = kwargs.pop("max_kernels")
+        self._counted = False
         super().initialize(**kwargs)
 
     def _kernels_in_use(self) -> int:
         km = self.kernel_manager
+        ids = set(km.list_kernel_ids()) | set(getattr(km, "_pending_kernels", {}))
         pooled = sum(len(p) for p in getattr(km, "_pools", {}).values())
-        return len(km.list_kernel_ids()) - pooled
+        return len(ids) - pooled + CourseVoilaHandler._in_flight
+
+    def _uncount(self):
+        if self._counted:
+            CourseVoilaHandler._in_flight -= 1
+            self._counted = False
+
+    def on_finish(self):
+        self._uncount()
+        super().on_finish()
+
+    def on_connection_close(self):
+        self._uncount()
+        super().on_connection_close()
 
     @tornado.web.authenticated
     async def get(self, path=None):
         # Touching the token sets the _xsrf cookie, which the page's shutdown beacon needs.
         self.xsrf_token  # noqa: B018
-        if path and path.endswith(".ipynb") and self._kernels_in_use() >= self.max_kernels:
+        if not (path and path.endswith(".ipynb")):
+            await super().get(path)
+            return
+        if self._kernels_in_use() >= self.max_kernels:
             self.log.warning("kernel cap of %d reached: sent the busy page", self.max_kernels)
             self.set_status(503)
             self.set_header("Retry-After", "60")
@@ -129,6 +154,8 @@ class CourseVoilaHandler(TornadoVoilaHandler):
                 )
             )
             return
+        CourseVoilaHandler._in_flight += 1
+        self._counted = True
         await super().get(path)
 
 

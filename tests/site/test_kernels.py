@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import urllib.error
+from concurrent.futures import ThreadPoolExecutor
 import urllib.request
 
 import pytest
@@ -88,5 +89,30 @@ def test_above_the_cap_a_new_visitor_gets_the_busy_page():
         texts = yaml.safe_load((ROOT / "data" / "ui" / "en.yaml").read_text())["strings"]
         assert texts["busy-title"] in body and texts["busy-message"] in body
         assert len(server.kernels()) == 2
+    finally:
+        server.stop()
+
+
+def test_the_cap_holds_when_learners_arrive_together():
+    # Learners who arrive at the same moment must not all slip past the cap while their
+    # kernels are still starting (the benchmark found 30 kernels under a cap of 24).
+    server = Server(extra_args=["--CourseVoila.max_kernels=3"], log_name="server-cap-burst.log")
+
+    def visit(_):
+        try:
+            with urllib.request.urlopen(server.url + "/voila/render/index.ipynb", timeout=120) as r:
+                r.read()
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = sorted(pool.map(visit, range(8)))
+        assert statuses.count(503) >= 5, statuses
+        assert set(statuses) <= {200, 503}, statuses
+        assert 1 <= statuses.count(200) <= 3, statuses
+        time.sleep(2)
+        assert len(server.kernels()) == statuses.count(200) <= 3
     finally:
         server.stop()
