@@ -105,7 +105,7 @@ class Server:
     def start(self, timeout=60):
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [str(PYTHON), "-m", "widgets.site", str(self.root), "--port", str(self.port), "--Voila.port_retries=0"],
+            [str(PYTHON), "-m", "widgets.site", str(self.root), "--port", str(self.port), "--Voila.port_retries=0", "--no-browser"],
             cwd=ROOT,  # voila.json is read from the working directory
             stdout=self._log,
             stderr=subprocess.STDOUT,

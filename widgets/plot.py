@@ -40,6 +40,7 @@ _SCRIPT = """
     window.addEventListener('kit-theme', function () { window.Plotly.relayout(el, layout()); });
   }
   function fail() { el.textContent = %(fallback)s; }
+  function load() {
   if (window.Plotly) { draw(); return; }
   if (!window.__kitPlotly) {
     window.__kitPlotly = new Promise(function (resolve, reject) {
@@ -53,6 +54,14 @@ _SCRIPT = """
     });
   }
   window.__kitPlotly.then(draw, fail);
+  }
+  // plotly.js is large (4.6 MB to parse): fetch it only when the chart comes near the
+  // screen, so that it does not hold up the widgets above it.
+  if (!('IntersectionObserver' in window)) { load(); return; }
+  var seen = new IntersectionObserver(function (entries) {
+    if (entries.some(function (e) { return e.isIntersecting; })) { seen.disconnect(); load(); }
+  }, {rootMargin: '800px 0px'});
+  seen.observe(el);
 })();
 </script>
 """

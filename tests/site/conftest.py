@@ -170,6 +170,8 @@ def screenshot(page, name: str) -> Path:
     height = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"], "height": min(max(height, 600), 16000)})
+    if page.locator(".kit-chart").count():  # charts load plotly.js once they are on screen
+        page.wait_for_selector(".kit-chart .main-svg", timeout=60_000)
     page.wait_for_timeout(300)  # let plotly's responsive resize settle before the picture
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

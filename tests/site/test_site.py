@@ -76,6 +76,7 @@ def test_every_built_module_renders_every_widget_the_data_calls_for(site, contex
     assert page.locator(".kit-reflection textarea").count() == len(_notebook_calls(module, "reflection"))
     if _notebook_calls(module, "timeline"):
         events = _yaml("timeline.yaml")["events"]
+        page.locator(".kit-chart").scroll_into_view_if_needed()  # plotly.js loads when the chart is near
         page.wait_for_selector(".kit-chart .main-svg", timeout=60_000)  # plotly drew the chart
         assert page.locator(".kit-events dt").count() == len(events)
         assert page.locator(".kit-chart[role=img]").get_attribute("aria-label")
@@ -211,6 +212,7 @@ def test_dark_theme_switch_is_kept(site, context):
     page.reload()
     wait_rendered(page)
     assert page.evaluate("document.documentElement.dataset.kitTheme") == "dark"
+    page.locator(".kit-chart").scroll_into_view_if_needed()
     page.wait_for_selector(".kit-chart .main-svg", timeout=60_000)
     screenshot(page, "01_history-dark")
     page.goto(site.url + "/voila/render/index.ipynb")
