@@ -101,11 +101,13 @@ class Server:
         self.proc: subprocess.Popen | None = None
         self.ps: psutil.Process | None = None
         self.seen: dict[int, psutil.Process] = {}
+        self.extra_args: list[str] = []
 
     def start(self, timeout=60):
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [str(PYTHON), "-m", "widgets.site", str(self.root), "--port", str(self.port), "--Voila.port_retries=0", "--no-browser"],
+            [str(PYTHON), "-m", "widgets.site", str(self.root), "--port", str(self.port), "--Voila.port_retries=0",
+             "--no-browser", *self.extra_args],
             cwd=ROOT,  # voila.json is read from the working directory
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -618,6 +620,8 @@ def report(meta: dict, summary: dict, crowd: dict | None) -> str:
     lines = []
     lines.append(f"Balint Course Kit benchmark  {meta['started']}  ({meta['mode']}: N={meta['runs']} loads/page after 1 warm-up, "
                  f"{meta['learners']} learners; {meta['cpus']} CPUs)")
+    if meta.get("server_args"):
+        lines.append("server options: " + " ".join(meta["server_args"]))
     lines.append("")
     lines.append("Browser loads (medians)")
     head = f"{'page':<12}{'n':>3}{'TTI s':>8}{'shown s':>9}{'repeat TTI s':>14}{'server CPU s':>14}{'kernel MB':>11}{'first MB':>10}{'repeat MB':>11}"
@@ -674,6 +678,10 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=float, default=120, help="seconds one page load or learner may take")
     ap.add_argument("--cull-wait", type=float, default=120, help="seconds to wait for idle kernels to be culled")
     ap.add_argument("--out", default=str(RESULTS / "latest.json"))
+    ap.add_argument(
+        "--server-arg", action="append", default=[],
+        help="extra option for the server, e.g. --server-arg=--VoilaConfiguration.preheat_kernel=True (repeatable)",
+    )
     args = ap.parse_args(argv)
     runs = args.runs if args.runs is not None else (2 if args.quick else 5)
     learners = args.learners if args.learners is not None else (10 if args.quick else 30)
@@ -692,9 +700,11 @@ def main(argv=None) -> int:
         "runs": runs,
         "learners": learners,
         "cpus": os.cpu_count(),
+        "server_args": list(args.server_arg),
         "voila_json": json.loads((ROOT / "voila.json").read_text()),
     }
     server = Server(args.port or free_port())
+    server.extra_args = list(args.server_arg)
     result = {"meta": meta}
     status = 0
     try:

@@ -21,10 +21,12 @@ what this module adds on top of stock Voila:
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import plotly
 import tornado.web
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
 from traitlets import Int, Unicode
 from voila.app import Voila
@@ -99,50 +101,58 @@ def _ui(key: str, default: str) -> str:
         return default
 
 
+class KernelCapReached(Exception):
+    """No kernel was started: as many as the cap allows are running or starting."""
+
+
+class CappedKernelManager(AsyncMappingKernelManager):
+    """Voila's kernel manager with a cap on kernels running or starting.
+
+    The check and the reservation happen together, before the first ``await``, and each
+    starting kernel is counted once by its id (jupyter_client lists a kernel only once
+    it has started): learners who arrive at the same moment cannot all slip past the cap,
+    and none is turned away while there is room.
+    """
+
+    max_kernels = Int(24, config=True, help="Kernels running or starting above which none is started.")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._reserved: set[str] = set()
+
+    def kernels_in_use(self) -> int:
+        ids = set(self.list_kernel_ids()) | set(getattr(self, "_pending_kernels", {})) | self._reserved
+        pooled = sum(len(p) for p in getattr(self, "_pools", {}).values())
+        return len(ids) - pooled
+
+    async def start_kernel(self, *, kernel_id=None, **kwargs):
+        if kernel_id is not None and kernel_id in self:
+            return await super().start_kernel(kernel_id=kernel_id, **kwargs)
+        if self.kernels_in_use() >= self.max_kernels:
+            raise KernelCapReached()
+        kernel_id = kernel_id or str(uuid.uuid4())
+        self._reserved.add(kernel_id)
+        try:
+            return await super().start_kernel(kernel_id=kernel_id, **kwargs)
+        finally:
+            self._reserved.discard(kernel_id)
+
+
 class CourseVoilaHandler(TornadoVoilaHandler):
-    """Voila's page handler, with the xsrf cookie set and a cap on kernels."""
-
-    # Page requests that passed the cap check and have not finished yet. Their kernel may
-    # still be starting (jupyter_client lists a kernel only once it has started), so they
-    # count against the cap: without this, learners arriving together all pass the check.
-    # A request whose kernel has already registered is counted twice until it finishes,
-    # which errs on the side of the cap for a moment.
-    _in_flight = 0
-
-    def initialize(self, **kwargs):
-        self.max_kernels = kwargs.pop("max_kernels")
-        self._counted = False
-        super().initialize(**kwargs)
-
-    def _kernels_in_use(self) -> int:
-        km = self.kernel_manager
-        ids = set(km.list_kernel_ids()) | set(getattr(km, "_pending_kernels", {}))
-        pooled = sum(len(p) for p in getattr(km, "_pools", {}).values())
-        return len(ids) - pooled + CourseVoilaHandler._in_flight
-
-    def _uncount(self):
-        if self._counted:
-            CourseVoilaHandler._in_flight -= 1
-            self._counted = False
-
-    def on_finish(self):
-        self._uncount()
-        super().on_finish()
-
-    def on_connection_close(self):
-        self._uncount()
-        super().on_connection_close()
+    """Voila's page handler, with the xsrf cookie set and the busy page above the kernel cap."""
 
     @tornado.web.authenticated
     async def get(self, path=None):
         # Touching the token sets the _xsrf cookie, which the page's shutdown beacon needs.
         self.xsrf_token  # noqa: B018
-        if not (path and path.endswith(".ipynb")):
+        try:
             await super().get(path)
-            return
-        if self._kernels_in_use() >= self.max_kernels:
-            self.log.warning("kernel cap of %d reached: sent the busy page", self.max_kernels)
+        except KernelCapReached:
+            # Voila starts the kernel before it writes any of the page, so the answer is still ours.
+            self.log.warning("kernel cap of %d reached: sent the busy page", self.kernel_manager.max_kernels)
+            self.clear()
             self.set_status(503)
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
             self.set_header("Retry-After", "60")
             self.set_header("Cache-Control", "no-store")
             template = self.settings["voila_jinja2_env"].get_template("busy.html")
@@ -153,10 +163,6 @@ class CourseVoilaHandler(TornadoVoilaHandler):
                     retry=_ui("busy-retry", "Try again"),
                 )
             )
-            return
-        CourseVoilaHandler._in_flight += 1
-        self._counted = True
-        await super().get(path)
 
 
 class KitStaticHandler(tornado.web.StaticFileHandler):
@@ -184,22 +190,26 @@ class CourseVoila(Voila):
     max_kernels = Int(
         24,
         config=True,
-        help="Running kernels above which a new visitor gets the 'busy' page.",
+        help="Kernels running or starting above which a new visitor gets the 'busy' page.",
     )
     landing = Unicode("index.ipynb", config=True, help="The landing notebook.")
 
     def initialize(self, argv=None):
         super().initialize(argv)
         self.voila_configuration.page_config_hook = page_config_hook
+        self.voila_configuration.multi_kernel_manager_class = CappedKernelManager
+
+    def init_settings(self):
+        settings = super().init_settings()
+        self.kernel_manager.max_kernels = self.max_kernels
+        return settings
 
     def init_handlers(self):
         stock = super().init_handlers()
         keep = []
         for pattern, handler, *rest in stock:
             if handler is TornadoVoilaHandler:
-                kwargs = dict(rest[0]) if rest else {}
-                kwargs["max_kernels"] = self.max_kernels
-                keep.append((pattern, CourseVoilaHandler, kwargs))
+                keep.append((pattern, CourseVoilaHandler, *rest))
             elif isinstance(handler, type) and issubclass(handler, VoilaTreeHandler):
                 continue  # no file listing: learners start at the landing page
             elif "api/contents" in pattern:
