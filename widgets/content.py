@@ -142,10 +142,7 @@ class CourseMap(_Strict):
         return modules
 
     def module(self, module_id: str) -> Module:
-        for m in self.modules:
-            if m.id == module_id:
-                return m
-        raise ContentError("course_map.yaml", f"there is no module '{module_id}' in the course map")
+        return _find(self.modules, module_id, "course_map.yaml", "module")
 
 
 # --------------------------------------------------------------------------- timeline
@@ -257,10 +254,7 @@ class Reflections(_Strict):
         return prompts
 
     def get(self, prompt_id: str) -> ReflectionPrompt:
-        for p in self.prompts:
-            if p.id == prompt_id:
-                return p
-        raise ContentError("reflections.yaml", f"there is no reflection prompt '{prompt_id}'")
+        return _find(self.prompts, prompt_id, "reflections.yaml", "reflection prompt")
 
 
 # --------------------------------------------------------------------------- interface text
@@ -294,7 +288,8 @@ class ContentError(Exception):
     def __init__(self, file: str, problem: str):
         self.file = file
         self.problem = problem
-        super().__init__(f"The course file data/{file} has a problem: {problem}")
+        where = file[3:] if file.startswith("../") else f"data/{file}"  # "../course/x.ipynb": outside data/
+        super().__init__(f"The course file {where} has a problem: {problem}")
 
 
 def data_dir() -> Path:
@@ -386,6 +381,14 @@ def _plain(err: dict) -> str:
     return err["msg"][:1].lower() + err["msg"][1:]
 
 
+def _find(records, record_id: str, file: str, what: str):
+    """The record with this id, or a ContentError saying there is none."""
+    for record in records:
+        if record.id == record_id:
+            return record
+    raise ContentError(file, f"there is no {what} '{record_id}'")
+
+
 def _no_duplicates(values: list[str], what: str) -> None:
     seen = set()
     for v in values:
@@ -424,3 +427,12 @@ def ui() -> UIText:
 def unresolved(keys: set[str], bib: Bibliography) -> list[str]:
     """Citation keys that the bibliography does not hold."""
     return sorted(k for k in keys if bib.get(k) is None)
+
+
+def require_sources(keys: set[str], file: str) -> Bibliography:
+    """The bibliography, after checking that it holds every key ``file`` cites."""
+    bib = bibliography()
+    missing = unresolved(keys, bib)
+    if missing:
+        raise ContentError(file, f"it cites sources not in the bibliography: {', '.join(missing)}")
+    return bib

@@ -116,10 +116,7 @@ def timeline() -> HTML:
     """The interactive history timeline, with the same events as a list for screen readers."""
     t = _t()
     tl = content.timeline()
-    bib = content.bibliography()
-    missing = content.unresolved(tl.cited_keys(), bib)
-    if missing:
-        raise content.ContentError("timeline.yaml", f"it cites sources not in the bibliography: {', '.join(missing)}")
+    bib = content.require_sources(tl.cited_keys(), "timeline.yaml")
     spec = figures.timeline_figure(tl, bib, disputed_label=t["timeline-disputed"])
     years = sorted(figures.event_date(e.date).year for e in tl.events)
     label = t["timeline-label"].format(count=len(tl.events), first=years[0], last=years[-1])
@@ -156,9 +153,7 @@ def knowledge_check(module_id: str):
 
     t = _t()
     q = content.quiz(module_id)
-    missing = content.unresolved(q.cited_keys(), content.bibliography())
-    if missing:
-        raise content.ContentError(f"quizzes/{module_id}.yaml", f"it cites sources not in the bibliography: {', '.join(missing)}")
+    content.require_sources(q.cited_keys(), f"quizzes/{module_id}.yaml")
     return KnowledgeCheck(q, get_store(_store_texts(t)), t)
 
 
@@ -224,11 +219,8 @@ def complete_module(module_id: str):
 def sources(module_id: str) -> HTML:
     """The publications the page cites, with the anchors its ``#ref-`` links point to."""
     t = _t()
-    bib = content.bibliography()
     keys = cited_in_notebook(COURSE / f"{module_id}.ipynb")
-    missing = content.unresolved(keys, bib)
-    if missing:
-        raise content.ContentError("bibliography.yaml", f"the page cites sources it does not hold: {', '.join(missing)}")
+    bib = content.require_sources(keys, f"../course/{module_id}.ipynb")
     refs = sorted((bib.by_key[k] for k in keys), key=lambda r: (r.authors[0].lower(), r.year or 0))
     items = "".join(f'<li id="ref-{r.key}">{format_reference(r)}</li>' for r in refs)
     return HTML(
