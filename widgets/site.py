@@ -114,7 +114,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
     and none is turned away while there is room.
     """
 
-    max_kernels = Int(24, config=True, help="Kernels running or starting above which none is started.")
+    max_kernels = Int(40, config=True, help="Kernels running or starting above which none is started.")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -188,7 +188,7 @@ class CourseVoila(Voila):
     name = "balint-course"
     description = "The Balint Course Kit site"
     max_kernels = Int(
-        24,
+        40,
         config=True,
         help="Kernels running or starting above which a new visitor gets the 'busy' page.",
     )
