@@ -25,11 +25,14 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test chromium
 
-# Debian's chromium drives the browser tests (playwright's own browser download cannot work offline).
+# Debian's chromium drives the browser tests (playwright's own browser download cannot work
+# offline); the fonts let screenshots show Latin and CJK text (the course will be translated).
+DEBIAN_PACKAGES := chromium fonts-dejavu-core fonts-noto-cjk
 chromium:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-	  echo "Installing Debian's chromium (needs root)..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing (needs root)..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 serve: setup

@@ -192,7 +192,9 @@ def complete_module(module_id: str):
     t = _t()
     m = content.course_map().module(module_id)
     store = get_store(_store_texts(t))
-    button = w.Button(description=t["complete-button"].format(number=m.number), button_style="primary")
+    button = w.Button(
+        description=t["complete-button"].format(number=m.number), button_style="primary", layout=w.Layout(width="auto", align_self="flex-start")
+    )
     button.add_class("kit-complete")
     state = w.HTML("")
     state.add_class("kit-complete-state")
