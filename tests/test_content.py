@@ -26,15 +26,6 @@ DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch) -> Path:
-    """A private copy of data/ that ``content.load`` reads instead of the real one."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    monkeypatch.setenv("BALINT_KIT_DATA", str(target))
-    return target
-
-
 def put(data_dir: Path, relpath: str, fixture: str) -> None:
     shutil.copyfile(FIXTURES / fixture, data_dir / relpath)
 

@@ -42,14 +42,6 @@ def store():
     return BrowserStore(texts={k: v for k, v in UI.items() if k.startswith(("import", "delete", "export", "store-"))})
 
 
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    monkeypatch.setenv("BALINT_KIT_DATA", str(target))
-    return target
-
-
 def esc(text: str) -> str:
     return html.escape(text)
 
