@@ -22,7 +22,6 @@ See ``bench/README.md`` for what each figure means.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import re
