@@ -355,12 +355,28 @@ def test_objectives_of_unknown_module():
     assert "99_nothing" in out.data
 
 
-def test_course_map():
+def test_course_map(data_copy):
+    (data_copy / "course_map.yaml").write_text(
+        """
+title: "Test course"
+modules:
+  - {id: 01_history, number: 1, title: "History", status: ready, minutes: 45, summary: "S1.", objectives: ["O1"]}
+  - {id: 02_ground_rules, number: 2, title: "Rules", status: ready, minutes: 40, summary: "S2.", objectives: ["O2"]}
+  - {id: 04_leadership, number: 4, title: "Leading", status: in-preparation, minutes: 60, summary: "S4.", objectives: ["O4"]}
+tools:
+  - {id: instructor/timer, title: "Phase timer", summary: "For class.", audience: instructors}
+""",
+        encoding="utf-8",
+    )
     out = kit.course_map()
-    assert '<a href="01_history.ipynb">Where Balint groups come from</a>' in out.data
+    assert '<a href="01_history.ipynb">History</a>' in out.data
     assert 'data-kit-progress="01_history"' in out.data
-    assert 'data-kit-progress="02_ground_rules"' not in out.data
-    assert "Modules available now: about 45 minutes of study in all." in out.data
+    assert 'data-kit-progress="02_ground_rules"' in out.data
+    assert 'data-kit-progress="04_leadership"' not in out.data
+    assert '<a href="04_leadership.ipynb">' not in out.data
+    assert "Modules available now: about 85 minutes of study in all." in out.data
+    assert '<a href="instructor/timer.ipynb">Phase timer</a>' in out.data
+    assert "for instructors" in out.data
 
 
 def test_reflection():

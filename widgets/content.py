@@ -129,10 +129,21 @@ class Module(_Strict):
     objectives: list[Text] = Field(min_length=1, max_length=8)
 
 
+class Tool(_Strict):
+    """A page that is not a module, such as the instructor's phase timer."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$", max_length=80)]
+    """Its notebook's path under course/, without .ipynb: 'instructor/timer'."""
+    title: ShortText
+    summary: Text
+    audience: Literal["instructors", "learners"]
+
+
 class CourseMap(_Strict):
     title: ShortText
     subtitle: ShortText | None = None
     modules: list[Module] = Field(min_length=1)
+    tools: list[Tool] = Field(default_factory=list)
 
     @field_validator("modules")
     @classmethod
@@ -257,6 +268,137 @@ class Reflections(_Strict):
         return _find(self.prompts, prompt_id, "reflections.yaml", "reflection prompt")
 
 
+# --------------------------------------------------------------------------- ground rules
+class Rule(_Strict):
+    id: Key
+    title: ShortText
+    text: Text
+    """What the rule says, in the learner's words."""
+    why: Text
+    """Why the rule protects the work."""
+    online: bool = False
+    """True for the additions that online groups need."""
+    sources: list[Key] = Field(min_length=1)
+
+
+class FrameScenario(_Strict):
+    id: Key
+    situation: Text
+    at_stake: Key | Literal["holds"]
+    """The id of the rule at stake, or 'holds' when the frame holds."""
+    feedback: Text
+    content_note: Text | None = None
+    sources: list[Key] = Field(min_length=1)
+
+
+class GroundRules(_Strict):
+    rules: list[Rule] = Field(min_length=1)
+    scenarios: list[FrameScenario] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GroundRules:
+        _no_duplicates([r.id for r in self.rules], "rule id")
+        _no_duplicates([s.id for s in self.scenarios], "scenario id")
+        ids = {r.id for r in self.rules}
+        for i, sc in enumerate(self.scenarios):
+            if sc.at_stake != "holds" and sc.at_stake not in ids:
+                raise ValueError(f"scenario {i + 1} ('{sc.id}') names the rule '{sc.at_stake}', which is not among the rules")
+        return self
+
+    def cited_keys(self) -> set[str]:
+        return {k for r in self.rules for k in r.sources} | {k for s in self.scenarios for k in s.sources}
+
+
+# --------------------------------------------------------------------------- session phases and presets
+class Phase(_Strict):
+    id: Key
+    name: ShortText
+    what_happens: Text
+    leader_does: Text
+    cue: Text
+    """A short prompt the timer shows the leader during this phase."""
+    sources: list[Key] = Field(min_length=1)
+
+
+class PresetPhase(_Strict):
+    phase: Key
+    min: float = Field(ge=0, le=240)
+    max: float = Field(ge=0, le=240)
+    suggested: float = Field(gt=0, le=240)
+    """The kit's default minutes for this phase in this format."""
+    kit_suggestion: bool
+    """True when no source gives this phase's minutes and the range is the kit's own suggestion."""
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> PresetPhase:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is larger than max ({self.max})")
+        if not (self.min <= self.suggested <= self.max):
+            raise ValueError(f"suggested ({self.suggested}) is outside min-max ({self.min}-{self.max})")
+        return self
+
+
+class Preset(_Strict):
+    id: Key
+    title: ShortText
+    setting: Literal["in-person", "online", "demonstration"]
+    description: Text
+    source_says: Text
+    """What the sources themselves give (a total, an order, per-phase minutes), in plain words."""
+    phases: list[PresetPhase] = Field(min_length=2)
+    sources: list[Key] = Field(min_length=1)
+
+    @property
+    def total_min(self) -> float:
+        return sum(p.min for p in self.phases)
+
+    @property
+    def total_max(self) -> float:
+        return sum(p.max for p in self.phases)
+
+    @property
+    def total_suggested(self) -> float:
+        return sum(p.suggested for p in self.phases)
+
+
+class Excerpt(_Strict):
+    id: Key
+    text: Text
+    phase: Key
+    feedback: Text
+
+
+class Session(_Strict):
+    phases: list[Phase] = Field(min_length=2)
+    presets: list[Preset] = Field(min_length=1)
+    excerpts: list[Excerpt] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Session:
+        _no_duplicates([p.id for p in self.phases], "phase id")
+        _no_duplicates([p.id for p in self.presets], "preset id")
+        _no_duplicates([e.id for e in self.excerpts], "excerpt id")
+        ids = {p.id for p in self.phases}
+        for i, preset in enumerate(self.presets):
+            for j, pp in enumerate(preset.phases):
+                if pp.phase not in ids:
+                    raise ValueError(f"preset {i + 1} ('{preset.id}'), phase {j + 1} is '{pp.phase}', which is not among the phases")
+        for i, e in enumerate(self.excerpts):
+            if e.phase not in ids:
+                raise ValueError(f"excerpt {i + 1} ('{e.id}') names the phase '{e.phase}', which is not among the phases")
+        return self
+
+    def phase(self, phase_id: str) -> Phase:
+        return _find(self.phases, phase_id, "session.yaml", "phase")
+
+    def preset(self, preset_id: str) -> Preset:
+        return _find(self.presets, preset_id, "session.yaml", "preset")
+
+    def cited_keys(self) -> set[str]:
+        return {k for p in self.phases for k in p.sources} | {k for p in self.presets for k in p.sources}
+
+
 # --------------------------------------------------------------------------- interface text
 class UIText(BaseModel):
     """Every learner-facing string the code shows, so that it can be translated."""
@@ -277,6 +419,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "course_map.yaml": CourseMap,
     "timeline.yaml": Timeline,
     "reflections.yaml": Reflections,
+    "ground_rules.yaml": GroundRules,
+    "session.yaml": Session,
     "ui/en.yaml": UIText,
 }
 """Which schema each data file follows; quizzes/*.yaml follow :class:`Quiz`."""
@@ -414,6 +558,14 @@ def quiz(module_id: str) -> Quiz:
     if not re.fullmatch(r"[0-9]{2}_[a-z_]+", module_id):
         raise ContentError(f"quizzes/{module_id}.yaml", "that is not a module name")
     return load(f"quizzes/{module_id}.yaml")
+
+
+def ground_rules() -> GroundRules:
+    return load("ground_rules.yaml")
+
+
+def session() -> Session:
+    return load("session.yaml")
 
 
 def reflections() -> Reflections:

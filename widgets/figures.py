@@ -115,3 +115,62 @@ def timeline_figure(tl: Timeline, bib: Bibliography, disputed_label: str = "Sour
             "plot_bgcolor": "rgba(0,0,0,0)",
         },
     }
+
+
+PHASE_COLOURS = ["#0a5a86", "#b4541d", "#2f7d4f", "#7a4aa0", "#a3245c", "#3b6e8f", "#8a6d00", "#555f69", "#00796b", "#9c4221"]
+
+
+def presets_figure(session, kit_label: str = "the kit's suggestion") -> dict:
+    """Presets side by side: one bar each, its phases stacked at their suggested minutes.
+
+    Segments whose minutes no source gives (the kit's suggestion) are hatched; the hover
+    text gives each phase's range and whether a source gives it.
+    """
+    order = [p.id for p in session.phases]
+    names = {p.id: p.name for p in session.phases}
+    titles = [p.title for p in session.presets]
+    data = []
+    for n, phase_id in enumerate(order):
+        xs, ys, hover, patterns = [], [], [], []
+        for preset in session.presets:
+            for pp in preset.phases:
+                if pp.phase == phase_id:
+                    xs.append(pp.suggested)
+                    ys.append(preset.title)
+                    rng = f"{pp.min:g}–{pp.max:g} min" if pp.min != pp.max else f"{pp.min:g} min"
+                    origin = f" ({kit_label})" if pp.kit_suggestion else ""
+                    hover.append(f"<b>{preset.title}</b><br>{names[phase_id]}: {pp.suggested:g} min, range {rng}{origin}")
+                    patterns.append("/" if pp.kit_suggestion else "")
+        if not xs:
+            continue
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": names[phase_id],
+                "x": xs,
+                "y": ys,
+                "text": hover,
+                "hovertemplate": "%{text}<extra></extra>",
+                "marker": {
+                    "color": PHASE_COLOURS[n % len(PHASE_COLOURS)],
+                    "line": {"width": 1, "color": "#ffffff"},
+                    "pattern": {"shape": patterns, "fgcolor": "#ffffff", "size": 6, "solidity": 0.3},
+                },
+            }
+        )
+    return {
+        "data": data,
+        "layout": {
+            "barmode": "stack",
+            "height": 140 + 70 * len(titles),
+            "margin": {"l": 20, "r": 20, "t": 20, "b": 50},
+            "xaxis": {"title": {"text": "minutes"}, "showgrid": True},
+            "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(titles)), "automargin": True},
+            "legend": {"orientation": "h", "y": -0.25},
+            "hovermode": "closest",
+            "hoverlabel": {"align": "left"},
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+        },
+    }

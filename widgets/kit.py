@@ -104,10 +104,19 @@ def course_map() -> HTML:
         )
     head = "".join(f"<th scope=\"col\">{html.escape(t[k])}</th>" for k in ("map-col-number", "map-col-module", "map-col-time", "map-col-status"))
     hours = html.escape(t["map-total"].format(minutes=total))
+    tools = ""
+    if cmap.tools:
+        items = "".join(
+            f'<li class="kit-map-tool"><a href="{tool.id}.ipynb">{html.escape(tool.title)}</a> '
+            f'<span class="kit-status">{html.escape(t["map-for-" + tool.audience])}</span><br>'
+            f'<span class="kit-muted">{html.escape(tool.summary)}</span></li>'
+            for tool in cmap.tools
+        )
+        tools = f'<h3>{html.escape(t["map-tools"])}</h3><ul class="kit-map-tools">{items}</ul>'
     return HTML(
         f'<section class="kit-card kit-course-map"><table class="kit-map-table"><caption class="kit-sr">'
         f'{html.escape(cmap.title)}</caption><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        f'<p class="kit-muted">{hours}</p></section>'
+        f'<p class="kit-muted">{hours}</p>{tools}</section>'
     )
 
 
@@ -231,6 +240,76 @@ def sources(module_id: str) -> HTML:
     )
 
 
+# --------------------------------------------------------------------------- module 2: ground rules
+@_safe
+def ground_rules() -> HTML:
+    """Every ground rule from data/ground_rules.yaml, with why it protects the work and its sources."""
+    from .rules_view import rule_cards
+
+    return HTML(rule_cards(_t()))
+
+
+@_safe
+def frame_exercise():
+    """'Is the frame holding?': the scenarios of data/ground_rules.yaml, graded like a quiz."""
+    from .quiz_view import KnowledgeCheck
+    from .rules_view import frame_quiz
+
+    t = _t()
+    return KnowledgeCheck(frame_quiz(t), get_store(_store_texts(t)), t)
+
+
+# --------------------------------------------------------------------------- module 3: session structure
+@_safe
+def phases() -> HTML:
+    """The phases of a session: what happens and what the leader does (data/session.yaml)."""
+    from .session_view import phases_table
+
+    return HTML(phases_table(_t()))
+
+
+@_safe
+def presets_chart() -> HTML:
+    """The session formats compared, phases stacked; the kit's own suggestions are marked."""
+    from .session_view import presets_chart as build
+
+    return HTML(build(_t(), _asset_version()))
+
+
+@_safe
+def phase_planner():
+    """Plan a session: a format, the time available, each phase's minutes; the kit checks them."""
+    from .session_view import PhasePlanner
+
+    return PhasePlanner(_t())
+
+
+@_safe
+def which_phase():
+    """'Which phase is this?': things said in a session, to be placed in their phase."""
+    from .quiz_view import KnowledgeCheck
+    from .session_view import which_phase_quiz
+
+    t = _t()
+    return KnowledgeCheck(which_phase_quiz(t), get_store(_store_texts(t)), t)
+
+
+@_safe
+def phase_timer(preset_id: str = "online-consensus"):
+    """The live phase timer, set to one of the presets of data/session.yaml."""
+    from . import timer
+
+    return timer.phase_timer(preset_id)
+
+
+@_safe
+def instructor_timer():
+    """The phase timer with a choice of every preset, for running a session in class."""
+    from . import timer
+
+    return timer.instructor_timer()
+
+
 # --------------------------------------------------------------------------- helpers
 def format_reference(r: content.Reference) -> str:
     """One reference as HTML: authors, year, title, container, and a link."""
@@ -255,6 +334,7 @@ def format_reference(r: content.Reference) -> str:
 
 
 _REF = re.compile(r"#ref-([a-z][a-z0-9-]*)")
+_SESSION_WIDGETS = ("phases", "presets_chart", "phase_planner", "which_phase", "phase_timer", "instructor_timer")
 _QUIZ = re.compile(r"kit\.knowledge_check\(\s*[\"']([0-9]{2}_[a-z_]+)[\"']\s*\)")
 
 
@@ -272,6 +352,10 @@ def cited_in_notebook(path: Path) -> set[str]:
         elif cell.get("cell_type") == "code":
             if "kit.timeline()" in source:
                 keys.update(content.timeline().cited_keys())
+            if "kit.ground_rules()" in source or "kit.frame_exercise()" in source:
+                keys.update(content.ground_rules().cited_keys())
+            if any(f"kit.{name}(" in source for name in _SESSION_WIDGETS):
+                keys.update(content.session().cited_keys())
             for module in _QUIZ.findall(source):
                 keys.update(content.quiz(module).cited_keys())
     return keys

@@ -27,6 +27,7 @@ class KnowledgeCheck(anywidget.AnyWidget):
 
     _esm = _STATIC / "quiz.js"
     title = traitlets.Unicode(help="The quiz's heading.").tag(sync=True)
+    quiz_id = traitlets.Unicode(help="Which quiz this is (its module id), for the page and its tests.").tag(sync=True)
     items = traitlets.List(help="[{id, kind, prompt, options: [text]}]: no answer key.").tag(sync=True)
     texts = traitlets.Dict(help="Labels from data/ui/en.yaml.").tag(sync=True)
     answers = traitlets.Dict(help="{item_id: [chosen option indices]} as last checked.").tag(sync=True)
@@ -41,6 +42,7 @@ class KnowledgeCheck(anywidget.AnyWidget):
         labels = {k: texts[k] for k in ("quiz-check", "quiz-choose-first")}
         super().__init__(
             title=quiz.title,
+            quiz_id=quiz.module,
             items=[
                 {"id": i.id, "kind": i.kind, "prompt": i.prompt, "options": [o.text for o in i.options]}
                 for i in quiz.items
@@ -75,7 +77,7 @@ class KnowledgeCheck(anywidget.AnyWidget):
         value = proposal["value"]
         return {k: v for k, v in value.items() if isinstance(k, str)} if isinstance(value, dict) else {}
 
-    @traitlets.validate("title", "score")
+    @traitlets.validate("title", "score", "quiz_id")
     def _valid_strings(self, proposal):
         value = proposal["value"]
         return value[:300] if isinstance(value, str) else ""

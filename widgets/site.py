@@ -41,39 +41,45 @@ PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data"
 ASSET_VERSION = f"kit-0.1.0-plotly-{plotly.__version__}"
 
 
-def course_nav(notebook_name: str) -> dict:
+def course_nav(page: str, base_url: str = "/") -> dict:
     """What the template needs to draw the header and the navigation for one page.
 
-    Never raises: a broken course map gives a page with an ``error`` sentence and
-    no module list, and the page itself still works.
+    ``page`` is the notebook's path under course/ without .ipynb ('01_history',
+    'instructor/timer'). Links are absolute, so they work from pages in sub-folders.
+    Never raises: a broken course map gives a page with an ``error`` sentence and no
+    module list, and the page itself still works.
     """
+    render = url_path_join(base_url, "voila/render/")
+
+    def href(page_id: str) -> str:
+        return f"{render}{page_id}.ipynb"
+
     try:
         cmap = content.course_map()
     except content.ContentError as exc:
-        return {"title": "Balint Course Kit", "modules": [], "error": str(exc), "current": notebook_name}
+        return {"title": "Balint Course Kit", "modules": [], "tools": [], "error": str(exc), "current": page, "home": href("index")}
     modules = [
-        {
-            "id": m.id,
-            "number": m.number,
-            "title": m.title,
-            "ready": m.status == "ready",
-            "href": f"{m.id}.ipynb",
-        }
+        {"id": m.id, "number": m.number, "title": m.title, "ready": m.status == "ready", "href": href(m.id)}
         for m in sorted(cmap.modules, key=lambda m: m.number)
     ]
+    tools = [{"id": tool.id, "title": tool.title, "href": href(tool.id), "audience": tool.audience} for tool in cmap.tools]
     ready = [m for m in modules if m["ready"]]
-    order = [{"id": "index", "title": "Course map", "href": "index.ipynb"}] + ready
+    order = [{"id": "index", "title": "Course map", "href": href("index")}] + ready
     ids = [m["id"] for m in order]
     prev = nxt = None
-    if notebook_name in ids:
-        i = ids.index(notebook_name)
+    if page in ids:
+        i = ids.index(page)
         prev = order[i - 1] if i > 0 else None
         nxt = order[i + 1] if i + 1 < len(order) else None
+    elif page in {tool["id"] for tool in tools}:
+        prev = order[0]
     return {
         "title": cmap.title,
         "subtitle": cmap.subtitle,
         "modules": modules,
-        "current": notebook_name,
+        "tools": tools,
+        "current": page,
+        "home": href("index"),
         "prev": prev,
         "next": nxt,
         "error": None,
@@ -82,9 +88,9 @@ def course_nav(notebook_name: str) -> dict:
 
 def page_config_hook(page_config, base_url, settings, log, voila_configuration, notebook_path):
     """Voila's page-config hook: add the course navigation and the kit's asset URL."""
-    name = os.path.splitext(os.path.basename(notebook_path))[0]
+    page = os.path.splitext(notebook_path.replace(os.sep, "/"))[0]
     page_config = dict(page_config)
-    page_config["balintCourse"] = course_nav(name)
+    page_config["balintCourse"] = course_nav(page, base_url)
     page_config["balintKitStatic"] = url_path_join(base_url, "kit/static/")
     page_config["balintAssetVersion"] = ASSET_VERSION
     try:

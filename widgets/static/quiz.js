@@ -13,6 +13,7 @@ function render({ model, el: root }) {
   const t = (k) => (model.get("texts") || {})[k] || k;
   const uid = Math.random().toString(36).slice(2, 8);
   const card = el("section", "kit-card kit-quiz");
+  card.dataset.quiz = model.get("quiz_id") || "";
   card.append(el("h3", "", model.get("title")));
   const views = {};
   model.get("items").forEach((item, n) => {
