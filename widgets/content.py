@@ -61,6 +61,8 @@ class Reference(_Strict):
     doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
     note: Text | None = None
+    label: ShortText | None = None
+    """A short name for in-text citations when the author is a long organisation name."""
     topics: list[Topic] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -81,6 +83,8 @@ class Reference(_Strict):
     @property
     def short(self) -> str:
         """'Salinsky 2009', 'Johnson et al. 2004', 'Deutsche Balint-Gesellschaft (n.d.)'."""
+        if self.label:
+            return f"{self.label} {self.year}" if self.year else f"{self.label} (n.d.)"
         first = _surname(self.authors[0])
         if len(self.authors) > 2 or (len(self.authors) == 2 and self.authors[1] == "et al."):
             who = f"{first} et al."

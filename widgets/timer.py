@@ -200,30 +200,40 @@ class PhaseTimer(anywidget.AnyWidget):
         super().__init__(plan=plan, plan_id=plan_id, title=title or texts.get("timer-title", ""), texts=texts, **kwargs)
 
     # -- validation: the browser can set any synced trait; keep the previous value if it is bad.
+    # (ipywidgets validates a browser's values inside hold_trait_notifications, where the
+    # trait already reads the new value; so the last good value is kept here.)
+    def _keep(self, name: str, value):
+        self.__dict__.setdefault("_kept", {})[name] = value
+        return value
+
+    def _previous(self, name: str):
+        return self.__dict__.get("_kept", {}).get(name, self.trait_defaults(name))
+
     @traitlets.validate("plan")
     def _valid_plan(self, proposal):
         try:
-            return clean_plan(proposal["value"])
+            return self._keep("plan", clean_plan(proposal["value"]))
         except PlanError:
-            return proposal["owner"].plan
+            return self._previous("plan")
 
     @traitlets.validate("plan_id")
     def _valid_plan_id(self, proposal):
         value = proposal["value"]
-        ok = isinstance(value, str) and 0 < len(value) <= 80 and all(c.isalnum() and c.isascii() or c in "-_" for c in value)
-        return value if ok else proposal["owner"].plan_id
+        ok = isinstance(value, str) and 0 < len(value) <= 80 and all((c.isascii() and c.isalnum()) or c in "-_" for c in value)
+        return self._keep("plan_id", value) if ok else self._previous("plan_id")
 
     @traitlets.validate("title")
     def _valid_title(self, proposal):
         value = proposal["value"]
-        return value if isinstance(value, str) and len(value) <= MAX_TEXT else proposal["owner"].title
+        ok = isinstance(value, str) and len(value) <= MAX_TEXT
+        return self._keep("title", value) if ok else self._previous("title")
 
     @traitlets.validate("texts")
     def _valid_texts(self, proposal):
         value = proposal["value"]
         if not isinstance(value, dict):
-            return proposal["owner"].texts
-        return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str) and len(v) <= 4000}
+            return self._previous("texts")
+        return self._keep("texts", {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str) and len(v) <= 4000})
 
     # -- building
     @classmethod
