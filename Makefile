@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8866
 OPEN ?= 1
 
-.PHONY: serve test setup setup-test chromium bench clean
+.PHONY: serve test setup setup-test chromium node bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 setup: $(VENV)/.installed
-setup-test: $(VENV)/.installed-test chromium
+setup-test: $(VENV)/.installed-test chromium node
 
 # Debian's chromium drives the browser tests (playwright's own browser download cannot work
 # offline); the fonts let screenshots show Latin and CJK text (the course will be translated).
@@ -35,6 +35,10 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# Node runs the unit tests of the browser-side timer (tests/js/, with node's own test runner).
+node:
+	@command -v node >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
+
 serve: setup
 	@echo ""
 	@echo "  The Balint Course Kit is starting at  http://127.0.0.1:$(PORT)/"
@@ -43,6 +47,7 @@ serve: setup
 	$(BIN)/python -m widgets.site course --port=$(PORT) $(if $(filter 1,$(OPEN)),,--no-browser)
 
 test: setup-test
+	node --test tests/js/*.test.mjs
 	$(BIN)/python -m pytest
 
 bench: setup-test

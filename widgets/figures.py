@@ -150,12 +150,13 @@ def presets_figure(session, kit_label: str = "the kit's suggestion") -> dict:
                 "name": names[phase_id],
                 "x": xs,
                 "y": ys,
-                "text": hover,
-                "hovertemplate": "%{text}<extra></extra>",
+                "customdata": hover,
+                "hovertemplate": "%{customdata}<extra></extra>",
                 "marker": {
                     "color": PHASE_COLOURS[n % len(PHASE_COLOURS)],
                     "line": {"width": 1, "color": "#ffffff"},
-                    "pattern": {"shape": patterns, "fgcolor": "#ffffff", "size": 6, "solidity": 0.3},
+                    # overlay: the phase colour fills the bar and the hatching is drawn on top of it
+                    "pattern": {"shape": patterns, "fillmode": "overlay", "fgcolor": "#ffffff", "size": 7, "solidity": 0.35},
                 },
             }
         )
@@ -167,7 +168,7 @@ def presets_figure(session, kit_label: str = "the kit's suggestion") -> dict:
             "margin": {"l": 20, "r": 20, "t": 20, "b": 50},
             "xaxis": {"title": {"text": "minutes"}, "showgrid": True},
             "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(titles)), "automargin": True},
-            "legend": {"orientation": "h", "y": -0.25},
+            "legend": {"orientation": "h", "y": -0.25, "x": 0, "traceorder": "normal"},
             "hovermode": "closest",
             "hoverlabel": {"align": "left"},
             "paper_bgcolor": "rgba(0,0,0,0)",

@@ -104,7 +104,7 @@ def _timer_texts() -> dict:
 # light and dark themes. Warnings change the text as well as the colour.
 _CSS = """
 .kit-timer { position: relative; font-size: 16px; line-height: 1.45; }
-.kit-timer:focus-visible { outline: 3px solid var(--kit-accent); outline-offset: 2px; }
+.kit-timer:focus-visible { outline: 3px solid var(--kit-accent); outline-offset: -4px; }
 .kit-timer h3.kit-timer-title { margin: 0 0 .2rem; font-size: 1.1rem; }
 .kit-timer p { margin: 0; }
 .kit-timer-top { display: flex; justify-content: space-between; align-items: baseline; gap: 1rem; flex-wrap: wrap; color: var(--kit-muted); font-size: .95rem; }
@@ -140,7 +140,6 @@ _CSS = """
 .kit-timer-btn:focus-visible { outline: 3px solid var(--kit-accent); outline-offset: 2px; }
 .kit-timer-btn.kit-timer-primary { background: var(--kit-accent); color: var(--kit-accent-ink); border-color: var(--kit-accent); font-weight: 700; min-width: 7rem; }
 .kit-timer-btn[aria-pressed="true"] { border-color: var(--kit-accent); box-shadow: inset 0 0 0 1px var(--kit-accent); }
-.kit-timer-reset { margin-left: auto; }
 .kit-timer-shortcuts { margin-top: .6rem !important; font-size: .85rem; color: var(--kit-muted); }
 .kit-timer-is-finished .kit-timer-running { display: none; }
 .kit-timer-end:empty { display: none; }
@@ -177,9 +176,11 @@ _CSS = """
 .kit-timer-projector .kit-timer-cue-label { font-size: 1.3vw; }
 .kit-timer-projector .kit-timer-facts { font-size: 2.2vw; justify-content: center; }
 .kit-timer-projector .kit-timer-controls { justify-content: center; }
-.kit-timer-projector .kit-timer-reset { margin-left: 0; }
 .kit-timer-projector .kit-timer-shortcuts { text-align: center; }
-@media (max-width: 640px) { .kit-timer-clock { font-size: 3rem; } .kit-timer-reset { margin-left: 0; } }
+.kit-timer-choose { margin: 1rem 0 0; }
+body.kit-page .kit-timer-choose .widget-label, body.kit-page .kit-timer-choose label { font-size: 15px; color: var(--kit-ink); }
+body.kit-page .kit-timer-choose select { font-size: 15px; height: auto; min-height: 34px; padding: .2rem .5rem; border-radius: 6px; }
+@media (max-width: 640px) { .kit-timer-clock { font-size: 3rem; } }
 """
 
 

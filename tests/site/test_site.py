@@ -284,3 +284,27 @@ def test_a_missing_page_says_so_without_a_traceback(site):
         body = e.read().decode(errors="replace")
         assert e.code == 404
         assert "Traceback" not in body
+
+
+def test_the_planner_explains_a_plan_that_cannot_fit(site, context):
+    page = context.new_page()
+    page.goto(site.url + "/voila/render/03_session_structure.ipynb")
+    wait_rendered(page)
+    planner = page.locator(".kit-planner")
+    planner.scroll_into_view_if_needed()
+    planner.locator("button", has_text="Fill in the suggested minutes").click()
+    planner.locator(".kit-planner-check").click()
+    page.wait_for_function("() => document.querySelector('.kit-planner-result').innerText.startsWith('Your plan fits')")
+    # Ten minutes is less than the shortest version of any format: the kit says so in words.
+    available = planner.locator("input[type=number]").first
+    available.fill("10")
+    available.press("Enter")
+    planner.locator(".kit-planner-check").click()
+    page.wait_for_function("() => document.querySelector('.kit-planner-result').innerText.includes('cannot fit in 10 minutes at all')")
+    # An odd number in a phase is a plain message, never a traceback.
+    phase = planner.locator(".kit-planner-phase input").first
+    phase.fill("-3")
+    phase.press("Enter")
+    planner.locator(".kit-planner-check").click()
+    page.wait_for_function("() => document.querySelector('.kit-planner-result').innerText.includes('give this phase a number of minutes')")
+    screenshot(page, "03_planner-problems")

@@ -415,9 +415,8 @@ function render({ model, el: root }) {
     else if (k === "+" || k === "=") act(addMinute);
     else if (k === "p" || k === "P") toggleProjector();
     else if (k === "s" || k === "S") toggleSound();
-    else if (k === "Escape" && card.classList.contains("kit-timer-projector")) {
-      if (document.fullscreenElement !== card) setProjector(false);
-    } else return;
+    else if (k === "Escape" && card.classList.contains("kit-timer-projector")) toggleProjector();
+    else return;
     e.preventDefault();
     e.stopPropagation();
   });
