@@ -205,7 +205,7 @@ def test_the_esm_is_the_core_followed_by_the_view():
     assert esm.index("export function create(") < esm.index("function render(")
     import re
 
-    assert not re.search(r"^\s*import\b", esm, re.M)  # one self-contained module
+    assert not re.search(r"^\s*import\b", esm, re.MULTILINE)  # one self-contained module
 
 
 def test_the_real_session_presets_can_all_be_timed():

@@ -167,11 +167,14 @@ def wait_rendered(page, timeout: float = 90_000, ready: str = READY) -> None:
 def screenshot(page, name: str) -> Path:
     """A full-length screenshot of the page's scrolling content, for a person to look at."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    charts = page.locator(".kit-chart")
+    for i in range(charts.count()):  # charts load plotly.js once they come near the screen
+        charts.nth(i).scroll_into_view_if_needed()
+        page.locator(".kit-chart").nth(i).and_(page.locator(".js-plotly-plot")).wait_for(state="attached", timeout=60_000)
+    page.evaluate("document.getElementById('rendered_cells').scrollTop = 0")
     height = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"], "height": min(max(height, 600), 16000)})
-    if page.locator(".kit-chart").count():  # charts load plotly.js once they are on screen
-        page.wait_for_selector(".kit-chart .main-svg", timeout=60_000)
     page.wait_for_timeout(300)  # let plotly's responsive resize settle before the picture
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
