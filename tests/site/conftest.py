@@ -46,14 +46,14 @@ def free_port() -> int:
 class Server:
     """A running course site."""
 
-    def __init__(self, extra_args: list[str] | None = None, log_name: str = "server.log"):
+    def __init__(self, extra_args: list[str] | None = None, log_name: str = "server.log", root: str | Path = "course"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         (ROOT / "artifacts").mkdir(exist_ok=True)
         self.log_path = ROOT / "artifacts" / log_name
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "widgets.site", "course", f"--port={self.port}", "--no-browser", *(extra_args or [])],
+            [sys.executable, "-m", "widgets.site", str(root), f"--port={self.port}", "--no-browser", *(extra_args or [])],
             cwd=ROOT,
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -11,14 +11,11 @@ import csv
 import io
 import json
 import shutil
-import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 
-from .conftest import ROOT, assert_no_error_output, free_port, screenshot, wait_rendered
+from .conftest import ROOT, Server, assert_no_error_output, screenshot, wait_rendered
 
 pytestmark = pytest.mark.site
 
@@ -41,47 +38,13 @@ def _notebook(path, call):
     path.write_text(json.dumps(nb), encoding="utf-8")
 
 
-class TimerSite:
-    """The course site serving a temporary copy of course/ plus the timer's test notebooks."""
-
-    def __init__(self, root):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        (ROOT / "artifacts").mkdir(exist_ok=True)
-        self._log = open(ROOT / "artifacts" / "server-timer.log", "w")  # noqa: SIM115 - open while the server runs
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "widgets.site", str(root), f"--port={self.port}", "--no-browser"],
-            cwd=ROOT,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("the course site exited early; see artifacts/server-timer.log")
-            try:
-                urllib.request.urlopen(self.url + "/kit/static/kit.css", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("the course site did not start within 60 s")
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self._log.close()
-
-
 @pytest.fixture(scope="module")
 def timer_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("timer-site") / "course"
     shutil.copytree(ROOT / "course", root)
     _notebook(root / "timer_short.ipynb", SHORT)
     _notebook(root / "timer_drift.ipynb", DRIFT)
-    server = TimerSite(root)
+    server = Server(log_name="server-timer.log", root=root)
     yield server
     server.stop()
 
