@@ -307,8 +307,13 @@ def wait_interactive(page, name: str, t0: float, timeout_ms: int) -> dict:
         btn = page.locator(".kit-timer-primary").first
         btn.wait_for(state="visible", timeout=timeout_ms)
         out["visible_s"] = time.perf_counter() - t0
+        # A repeat visit finds the session it started still running (kept in localStorage):
+        # the same button then pauses it. Either way the click must flip the running state.
+        was = page.evaluate("!!document.querySelector('.kit-timer.kit-timer-is-running')")
         btn.click(timeout=timeout_ms)
-        page.locator(".kit-timer.kit-timer-is-running").first.wait_for(state="attached", timeout=timeout_ms)
+        page.wait_for_function(
+            "was => !!document.querySelector('.kit-timer.kit-timer-is-running') !== was", arg=was, timeout=timeout_ms
+        )
     else:
         btn = page.locator(".kit-check").first
         btn.wait_for(state="visible", timeout=timeout_ms)
