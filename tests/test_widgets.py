@@ -458,3 +458,33 @@ def test_format_reference():
         'Johnson AH, Nease DE Jr (2004). <i>Balint &amp; co</i>. J Balint Soc 32(2):1-5. '
         '<a href="https://doi.org/10.1234/jbs.2004" rel="noopener" target="_blank">doi:10.1234/jbs.2004</a>'
     )
+
+
+# --------------------------------------------------------------------------- the session planner
+def test_planner_checks_what_the_browser_sends():
+    p = kit.phase_planner()
+    assert [x["id"] for x in p.presets][0] == "online-consensus"
+    # The browser sends the numbers once, when the learner presses Check.
+    p._on_browser_message(p, {"kind": "check", "preset": "online-consensus", "available": 10, "minutes": {}}, [])
+    assert p.result["fits"] is False
+    assert p.result["problems"][0] == (
+        "This format cannot fit in 10 minutes at all: even at its shortest it needs 42 minutes. "
+        "Choose another format or find more time."
+    )
+
+
+@pytest.mark.parametrize(
+    "msg",
+    [
+        {"kind": "check", "preset": "no-such-format", "available": 60, "minutes": {}},
+        {"kind": "check", "preset": ["online-consensus"], "available": 60, "minutes": {}},
+        {"kind": "check", "preset": "online-consensus", "available": 60, "minutes": "lots"},
+        {"kind": "check", "preset": "online-consensus", "available": 60, "minutes": {str(i): 1 for i in range(50)}},
+        {"kind": "run", "code": "import os"},
+        "not a dict",
+    ],
+)
+def test_planner_refuses_odd_messages(msg):
+    p = kit.phase_planner()
+    p._on_browser_message(p, msg, [])
+    assert p.result == {}

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
-import ipywidgets as w
+import anywidget
+import traitlets
 
 from . import content, figures, planner, plot
 from .content import Quiz, UIText
+
+_STATIC = Path(__file__).resolve().parent / "static"
 
 
 def _cites(keys, bib) -> str:
@@ -59,94 +63,81 @@ def presets_chart(t: UIText, version: str) -> str:
     return f'<div class="kit-card kit-presets">{chart}<p class="kit-muted">{html.escape(t["presets-legend"])}</p>{listing}</div>'
 
 
-class PhasePlanner(w.VBox):
-    """Choose a format and the time available, set each phase's minutes, and have the plan checked."""
+class PhasePlanner(anywidget.AnyWidget):
+    """Choose a format and the time available, set each phase's minutes, and have the plan checked.
+
+    One widget model (``static/planner.js``): the numbers stay in the browser until the
+    learner presses *Check my plan*, then arrive in one message; :mod:`widgets.planner`
+    checks them and the verdict comes back as plain sentences.
+    """
+
+    _esm = _STATIC / "planner.js"
+    presets = traitlets.List(help="[{id, title, phases: [{phase, name, min, max, suggested, kit}]}]").tag(sync=True)
+    texts = traitlets.Dict(help="Labels from data/ui/en.yaml.").tag(sync=True)
+    result = traitlets.Dict(help="{head, fits, problems: [str], segments: [{name, minutes, colour}], listing}").tag(sync=True)
 
     def __init__(self, t: UIText):
         self.t = t
         self.session = content.session()
-        self.format = w.Dropdown(
-            options=[(p.title, p.id) for p in self.session.presets],
-            description=t["planner-format"],
-            style={"description_width": "initial"},
-            layout=w.Layout(width="auto"),
+        self._names = {p.id: p.name for p in self.session.phases}
+        keys = ("planner-title", "planner-explain", "planner-format", "planner-available", "planner-use-suggested",
+                "planner-check", "presets-kit-suggestion")
+        super().__init__(
+            presets=[
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "phases": [
+                        {"phase": pp.phase, "name": self._names[pp.phase], "min": pp.min, "max": pp.max,
+                         "suggested": pp.suggested, "kit": pp.kit_suggestion}
+                        for pp in p.phases
+                    ],
+                }
+                for p in self.session.presets
+            ],
+            texts={k: t[k] for k in keys},
         )
-        self.available = w.FloatText(value=60, description=t["planner-available"], style={"description_width": "initial"})
-        self.phase_box = w.VBox()
-        self.suggest = w.Button(description=t["planner-use-suggested"], layout=w.Layout(width="auto"))
-        self.check = w.Button(description=t["planner-check"], button_style="primary", layout=w.Layout(width="auto"))
-        self.check.add_class("kit-planner-check")
-        self.result = w.HTML("")
-        self.result.add_class("kit-planner-result")
-        self.inputs: dict[str, w.FloatText] = {}
-        self.format.observe(lambda _: self._build(), names="value")
-        self.suggest.on_click(lambda _: self._use_suggested())
-        self.check.on_click(lambda _: self.run_check())
-        head = w.HTML(f"<h3>{html.escape(t['planner-title'])}</h3><p class=\"kit-muted\">{html.escape(t['planner-explain'])}</p>")
-        super().__init__([head, self.format, self.available, self.phase_box, w.HBox([self.suggest, self.check]), self.result])
-        self.add_class("kit-card")
-        self.add_class("kit-planner")
-        self._build()
+        self.on_msg(self._on_browser_message)
 
-    @property
-    def preset(self) -> content.Preset:
-        return self.session.preset(self.format.value)
+    @traitlets.validate("presets", "texts", "result")
+    def _python_only(self, proposal):
+        # Set from the course data; a value of the wrong kind from the browser is replaced.
+        value = proposal["value"]
+        kind = list if proposal["trait"].name == "presets" else dict
+        return value if isinstance(value, kind) else kind()
 
-    def _build(self) -> None:
-        names = {p.id: p.name for p in self.session.phases}
-        self.inputs = {}
-        rows = []
-        for pp in self.preset.phases:
-            rng = f"{planner.fmt(pp.min)}–{planner.fmt(pp.max)}" if pp.min != pp.max else planner.fmt(pp.min)
-            mark = f" ({self.t['presets-kit-suggestion']})" if pp.kit_suggestion else ""
-            box = w.FloatText(value=None, description=f"{names[pp.phase]} [{rng} min{mark}]", style={"description_width": "22rem"}, layout=w.Layout(width="32rem"))
-            box.add_class("kit-planner-phase")
-            self.inputs[pp.phase] = box
-            rows.append(box)
-        self.phase_box.children = rows
-        self.result.value = ""
+    def _on_browser_message(self, widget, msg, buffers):
+        if not (isinstance(msg, dict) and msg.get("kind") == "check"):
+            return
+        preset_id, minutes = msg.get("preset"), msg.get("minutes")
+        if not isinstance(preset_id, str) or preset_id not in {p.id for p in self.session.presets}:
+            return
+        if not isinstance(minutes, dict) or len(minutes) > 30:
+            return
+        self.check(preset_id, msg.get("available"), minutes)
 
-    def _use_suggested(self) -> None:
-        for pp in self.preset.phases:
-            self.inputs[pp.phase].value = pp.suggested
-        self.available.value = max(self.available.value or 0, self.preset.total_suggested)
-
-    def run_check(self) -> list[planner.Problem]:
-        minutes = {pid: box.value for pid, box in self.inputs.items()}
-        problems = planner.check_plan(self.preset, self.available.value, minutes)
-        self.result.value = self._describe(problems, minutes)
-        return problems
-
-    def _describe(self, problems, minutes) -> str:
+    def check(self, preset_id: str, available, minutes: dict) -> list[planner.Problem]:
+        """Check a plan and show the verdict (what the Check button does)."""
+        preset = self.session.preset(preset_id)
+        problems = planner.check_plan(preset, available, minutes)
         t = self.t
-        names = {p.id: p.name for p in self.session.phases}
         lines = []
         for pr in problems:
             v = {k: planner.fmt(x) if isinstance(x, float) else x for k, x in pr.values.items()}
-            phase = names.get(pr.phase, "")
-            lines.append(t[f"planner-{pr.kind}"].format(phase=phase, **v))
+            lines.append(t[f"planner-{pr.kind}"].format(phase=self._names.get(pr.phase, ""), **v))
+        segments = [
+            {"name": self._names[pp.phase], "minutes": planner.usable(minutes.get(pp.phase)) or 0.0,
+             "colour": figures.PHASE_COLOURS[i % len(figures.PHASE_COLOURS)]}
+            for i, pp in enumerate(preset.phases)
+        ]
+        listing = f'{t["planner-your-plan"]} ' + ", ".join(f'{s["name"]} {planner.fmt(s["minutes"])}' for s in segments) + " min."
         if problems:
-            body = "".join(f"<li>{html.escape(x)}</li>" for x in lines)
-            head = f'<p class="kit-feedback kit-wrong" role="status">{html.escape(t["planner-problems"].format(count=len(problems)))}</p><ul>{body}</ul>'
+            head = t["planner-problems"].format(count=len(problems))
         else:
-            total = planner.plan_total(self.preset, minutes)
-            spare = (self.available.value or 0) - total
-            head = f'<p class="kit-feedback kit-right" role="status">{html.escape(t["planner-fits"].format(total=planner.fmt(total), spare=planner.fmt(spare)))}</p>'
-        return head + self._bar(minutes)
-
-    def _bar(self, minutes) -> str:
-        """The plan as a horizontal bar, one segment per phase (a text list is its alternative)."""
-        names = {p.id: p.name for p in self.session.phases}
-        parts = [(names[pp.phase], planner.usable(minutes.get(pp.phase)) or 0.0, i) for i, pp in enumerate(self.preset.phases)]
-        total = sum(m for _, m, _ in parts) or 1.0
-        segs = "".join(
-            f'<div class="kit-plan-seg" style="flex:{m / total:.4f};background:{figures.PHASE_COLOURS[i % len(figures.PHASE_COLOURS)]}" '
-            f'title="{html.escape(n)}: {planner.fmt(m)} min"></div>'
-            for n, m, i in parts
-            if m > 0
-        )
-        listing = ", ".join(f"{html.escape(n)} {planner.fmt(m)}" for n, m, _ in parts)
-        return f'<div class="kit-plan-bar" aria-hidden="true">{segs}</div><p class="kit-muted kit-small">{html.escape(self.t["planner-your-plan"])} {listing} min.</p>'
+            total = planner.plan_total(preset, minutes)
+            head = t["planner-fits"].format(total=planner.fmt(total), spare=planner.fmt(planner.usable(available) - total))
+        self.result = {"head": head, "fits": not problems, "problems": lines, "segments": segments, "listing": listing}
+        return problems
 
 
 def which_phase_quiz(t: UIText) -> Quiz:
