@@ -10,22 +10,20 @@ legend keep it usable by keyboard and screen reader.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import anywidget
 import traitlets
 
 from . import quiz as logic
+from .esm import bundle
 from .content import Quiz, UIText
 from .store import BrowserStore
 
-_STATIC = Path(__file__).resolve().parent / "static"
 
 
 class KnowledgeCheck(anywidget.AnyWidget):
     """All the items of one module's quiz, with a score kept in the learner's browser."""
 
-    _esm = _STATIC / "quiz.js"
+    _esm = bundle("dom.js", "quiz.js")
     title = traitlets.Unicode(help="The quiz's heading.").tag(sync=True)
     quiz_id = traitlets.Unicode(help="Which quiz this is (its module id), for the page and its tests.").tag(sync=True)
     items = traitlets.List(help="[{id, kind, prompt, options: [text]}]: no answer key.").tag(sync=True)

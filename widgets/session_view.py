@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import anywidget
 import traitlets
 
 from . import content, figures, planner, plot
+from .esm import bundle
 from .content import Quiz, UIText
 
-_STATIC = Path(__file__).resolve().parent / "static"
 
 
 def _cites(keys, bib) -> str:
@@ -71,7 +70,7 @@ class PhasePlanner(anywidget.AnyWidget):
     checks them and the verdict comes back as plain sentences.
     """
 
-    _esm = _STATIC / "planner.js"
+    _esm = bundle("dom.js", "planner.js")
     presets = traitlets.List(help="[{id, title, phases: [{phase, name, min, max, suggested, kit}]}]").tag(sync=True)
     texts = traitlets.Dict(help="Labels from data/ui/en.yaml.").tag(sync=True)
     result = traitlets.Dict(help="{head, fits, problems: [str], segments: [{name, minutes, colour}], listing}").tag(sync=True)

@@ -18,15 +18,14 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from pathlib import Path
 
 import anywidget
 import ipywidgets as w
 import traitlets
 
 from . import content
+from .esm import bundle
 
-_STATIC = Path(__file__).resolve().parent / "static"
 
 MAX_PHASES = 20
 MIN_MINUTES = 0.05
@@ -34,11 +33,6 @@ MAX_MINUTES = 240
 MAX_TEXT = 300
 
 
-def _esm() -> str:
-    # anywidget loads one ES module: the pure core first, then the view that uses it.
-    core = (_STATIC / "timer_core.js").read_text(encoding="utf-8")
-    view = (_STATIC / "timer_view.js").read_text(encoding="utf-8")
-    return core + "\n\n" + view
 
 
 class PlanError(ValueError):
@@ -187,7 +181,7 @@ body.kit-page .kit-timer-choose select { font-size: 15px; height: auto; min-heig
 class PhaseTimer(anywidget.AnyWidget):
     """A phase timer for one plan. Build it with :meth:`from_preset` or :meth:`from_plan`."""
 
-    _esm = _esm()
+    _esm = bundle("timer_core.js", "timer_view.js")  # the pure core first, then the view that uses it
     _css = _CSS
     plan = traitlets.List(help="[{id, name, minutes, cue}]: the phases in order.").tag(sync=True)
     plan_id = traitlets.Unicode("plan", help="Names the plan; the browser keeps the timer's state under it.").tag(sync=True)

@@ -2,12 +2,7 @@
 // "Check my plan", which sends them once; Python checks them and sends back the verdict.
 // All text is set with textContent.
 
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+// el() comes from dom.js, joined in front of this file by widgets/esm.py.
 
 function render({ model, el: root }) {
   const t = (k) => (model.get("texts") || {})[k] || k;

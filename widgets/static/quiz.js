@@ -2,12 +2,7 @@
 // checkboxes; "Check" sends the choice to Python, which answers with the feedback.
 // Everything is drawn with textContent: no text from the data is parsed as HTML.
 
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+// el() comes from dom.js, joined in front of this file by widgets/esm.py.
 
 function render({ model, el: root }) {
   const t = (k) => (model.get("texts") || {})[k] || k;
