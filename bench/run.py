@@ -428,6 +428,55 @@ def browser_loads(server: Server, runs: int, timeout_s: float) -> dict:
     return {"samples": results, "errors": errors}
 
 
+CLICK_JS = """
+async ([i, round]) => {
+  const item = document.querySelectorAll('.kit-quiz[data-quiz="01_history"] .kit-quiz-item')[i];
+  const inputs = item.querySelectorAll('input');
+  inputs[round % inputs.length].checked = !inputs[round % inputs.length].checked || inputs[0].type === 'radio';
+  const area = item.querySelector('.kit-feedback-area');
+  return await new Promise((resolve) => {
+    const t0 = performance.now();
+    const mo = new MutationObserver(() => { mo.disconnect(); resolve(performance.now() - t0); });
+    mo.observe(area, {childList: true, subtree: true, characterData: true});
+    item.querySelector('.kit-check').click();
+    setTimeout(() => { mo.disconnect(); resolve(-1); }, 5000);
+  });
+}
+"""
+
+
+def click_latency(server: Server, timeout_s: float, rounds: int = 2) -> dict:
+    """Click to feedback on History's knowledge check, measured inside the page.
+
+    Each item is answered ``rounds`` times with a different choice each time (an answer equal
+    to the last one changes nothing on screen), from the click until the feedback is redrawn.
+    """
+    from playwright.sync_api import sync_playwright
+
+    timeout_ms = int(timeout_s * 1000)
+    times, failed = [], 0
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(f"{server.base}/voila/render/01_history.ipynb", timeout=timeout_ms)
+            page.locator(".kit-complete-card").first.wait_for(state="attached", timeout=timeout_ms)
+            n = page.locator('.kit-quiz[data-quiz="01_history"] .kit-quiz-item').count()
+            for r in range(rounds):
+                for i in range(n):
+                    ms = page.evaluate(CLICK_JS, [i, r])
+                    if ms < 0:
+                        failed += 1
+                    else:
+                        times.append(ms)
+            page.goto("about:blank")
+            context.close()
+        finally:
+            browser.close()
+    return {"n": len(times), "failed": failed, "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95), "samples_ms": times}
+
+
 # --------------------------------------------------------------------------- concurrent learners
 
 
@@ -627,7 +676,7 @@ def summarize(loads: dict) -> dict:
     return summary
 
 
-def report(meta: dict, summary: dict, crowd: dict | None) -> str:
+def report(meta: dict, summary: dict, crowd: dict | None, clicks: dict | None = None) -> str:
     lines = []
     lines.append(f"Balint Course Kit benchmark  {meta['started']}  ({meta['mode']}: N={meta['runs']} loads/page after 1 warm-up, "
                  f"{meta['learners']} learners; {meta['cpus']} CPUs)")
@@ -655,6 +704,12 @@ def report(meta: dict, summary: dict, crowd: dict | None) -> str:
         lines.append(
             f"{name:<22}{fmt(r['tti_s'], 1, 'x'):>8}{fmt(r['cpu_s'], 1, 'x'):>12}{fmt(r['kernel_mb'], 1, 'x'):>11}"
             f"{fmt(r['first_mb'], 1, 'x'):>10}{fmt(r['repeat_mb'], 1, 'x'):>11}"
+        )
+    if clicks:
+        lines.append("")
+        lines.append(
+            f"Click to feedback on 01_history's knowledge check ({clicks['n']} clicks, {clicks['failed']} unanswered): "
+            f"p50 {fmt(clicks['p50_ms'], 0)} ms   p95 {fmt(clicks['p95_ms'], 0)} ms   (aim: p95 under 150 ms)"
         )
     if crowd:
         c = crowd
@@ -723,8 +778,10 @@ def main(argv=None) -> int:
         server.start()
         log("browser loads")
         loads = browser_loads(server, runs, args.timeout)
+        log("click to feedback on 01_history's knowledge check")
+        clicks = click_latency(server, args.timeout)
         summary = summarize(loads)
-        result.update(loads=loads, summary=summary)
+        result.update(loads=loads, summary=summary, clicks=clicks)
         crowd = None
         if learners > 0:
             left = server.wait_kernels(0, timeout=30)
@@ -734,7 +791,7 @@ def main(argv=None) -> int:
             crowd = learners_run(server, learners, args.timeout, args.cull_wait)
             result["learners"] = crowd
         meta["duration_s"] = time.time() - started
-        print(report(meta, summary, crowd))
+        print(report(meta, summary, crowd, clicks))
         print(f"\nTook {meta['duration_s']:.0f} s. JSON: {args.out}")
     except KeyboardInterrupt:
         log("interrupted")
