@@ -181,7 +181,7 @@ body.kit-page .kit-timer-choose select { font-size: 15px; height: auto; min-heig
 class PhaseTimer(anywidget.AnyWidget):
     """A phase timer for one plan. Build it with :meth:`from_preset` or :meth:`from_plan`."""
 
-    _esm = bundle("timer_core.js", "timer_view.js")  # the pure core first, then the view that uses it
+    _esm = bundle("dom.js", "timer_core.js", "timer_view.js")  # the pure core first, then the view that uses it
     _css = _CSS
     plan = traitlets.List(help="[{id, name, minutes, cue}]: the phases in order.").tag(sync=True)
     plan_id = traitlets.Unicode("plan", help="Names the plan; the browser keeps the timer's state under it.").tag(sync=True)

@@ -10,12 +10,7 @@
 
 const TIMER_SVG = "http://www.w3.org/2000/svg";
 
-function tEl(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+// el() comes from dom.js, joined in front of the core and this file by widgets/esm.py.
 
 function tSvg(tag, attrs) {
   const e = document.createElementNS(TIMER_SVG, tag);
@@ -33,7 +28,7 @@ function tStorageKey(planId) {
 }
 
 function tButton(cls, text) {
-  const b = tEl("button", "kit-timer-btn " + cls, text);
+  const b = el("button", "kit-timer-btn " + cls, text);
   b.type = "button";
   return b;
 }
@@ -61,8 +56,8 @@ function tBeep(audio, times) {
 // The end-of-session chart: planned against actual minutes, as an SVG bar chart with a
 // summary label, and the same numbers in a table (the chart's text alternative).
 function tChart(rows, t) {
-  const wrap = tEl("figure", "kit-timer-chart");
-  const cap = tEl("figcaption", "kit-timer-chart-title", t("timer-chart-title"));
+  const wrap = el("figure", "kit-timer-chart");
+  const cap = el("figcaption", "kit-timer-chart-title", t("timer-chart-title"));
   const max = Math.max(0.01, ...rows.map((r) => Math.max(r.plannedMin + (r.addedMin || 0), r.actualMin)));
   const W = 640, left = 8, right = 70, rowH = 62, top = 34;
   const H = top + rows.length * rowH + 4;
@@ -94,21 +89,21 @@ function tChart(rows, t) {
       svg.append(v);
     }
   });
-  const table = tEl("table", "kit-timer-table");
-  const head = tEl("tr");
+  const table = el("table", "kit-timer-table");
+  const head = el("tr");
   for (const k of ["timer-col-phase", "timer-col-planned", "timer-col-added", "timer-col-actual"]) {
-    const th = tEl("th", "", t(k));
+    const th = el("th", "", t(k));
     th.scope = "col";
     head.append(th);
   }
-  const thead = tEl("thead");
+  const thead = el("thead");
   thead.append(head);
-  const tbody = tEl("tbody");
+  const tbody = el("tbody");
   for (const r of rows) {
-    const tr = tEl("tr");
-    const th = tEl("th", "", r.name);
+    const tr = el("tr");
+    const th = el("th", "", r.name);
     th.scope = "row";
-    tr.append(th, tEl("td", "", String(r.plannedMin)), tEl("td", "", String(r.addedMin || 0)), tEl("td", "", String(r.actualMin)));
+    tr.append(th, el("td", "", String(r.plannedMin)), el("td", "", String(r.addedMin || 0)), el("td", "", String(r.actualMin)));
     tbody.append(tr);
   }
   table.append(thead, tbody);
@@ -125,36 +120,36 @@ function render({ model, el: root }) {
   let last = { index: -1, warning: "none", finished: false };
   let resetArmed = null;
 
-  const card = tEl("section", "kit-card kit-timer");
+  const card = el("section", "kit-card kit-timer");
   card.tabIndex = 0;
-  const heading = tEl("h3", "kit-timer-title");
+  const heading = el("h3", "kit-timer-title");
   card.setAttribute("aria-roledescription", "timer");
 
-  const top = tEl("div", "kit-timer-top");
-  const counter = tEl("p", "kit-timer-counter");
-  const status = tEl("p", "kit-timer-status");
+  const top = el("div", "kit-timer-top");
+  const counter = el("p", "kit-timer-counter");
+  const status = el("p", "kit-timer-status");
   top.append(counter, status);
 
-  const phaseName = tEl("p", "kit-timer-phase");
-  const digits = tEl("p", "kit-timer-digits");
-  const digitsLabel = tEl("span", "kit-timer-digits-label");
-  const clock = tEl("span", "kit-timer-clock");
+  const phaseName = el("p", "kit-timer-phase");
+  const digits = el("p", "kit-timer-digits");
+  const digitsLabel = el("span", "kit-timer-digits-label");
+  const clock = el("span", "kit-timer-clock");
   digits.append(digitsLabel, clock);
-  const bar = tEl("div", "kit-timer-progress");
-  const barFill = tEl("div", "kit-timer-progress-fill");
+  const bar = el("div", "kit-timer-progress");
+  const barFill = el("div", "kit-timer-progress-fill");
   bar.append(barFill);
   bar.setAttribute("aria-hidden", "true");
-  const warning = tEl("p", "kit-timer-warning");
-  const cueBox = tEl("div", "kit-timer-cue");
-  const cueLabel = tEl("p", "kit-timer-cue-label", "");
-  const cueText = tEl("p", "kit-timer-cue-text");
+  const warning = el("p", "kit-timer-warning");
+  const cueBox = el("div", "kit-timer-cue");
+  const cueLabel = el("p", "kit-timer-cue-label", "");
+  const cueText = el("p", "kit-timer-cue-text");
   cueBox.append(cueLabel, cueText);
-  const facts = tEl("div", "kit-timer-facts");
-  const nextLine = tEl("p", "kit-timer-next");
-  const sessionLine = tEl("p", "kit-timer-session");
+  const facts = el("div", "kit-timer-facts");
+  const nextLine = el("p", "kit-timer-next");
+  const sessionLine = el("p", "kit-timer-session");
   facts.append(nextLine, sessionLine);
 
-  const controls = tEl("div", "kit-timer-controls");
+  const controls = el("div", "kit-timer-controls");
   const bStart = tButton("kit-timer-start kit-timer-primary", "");
   const bBack = tButton("kit-timer-back", "");
   const bNext = tButton("kit-timer-next-btn", "");
@@ -165,12 +160,12 @@ function render({ model, el: root }) {
   bProj.setAttribute("aria-pressed", "false");
   bSound.setAttribute("aria-pressed", "false");
   controls.append(bStart, bBack, bNext, bAdd, bProj, bSound, bReset);
-  const shortcuts = tEl("p", "kit-timer-shortcuts");
-  const live = tEl("p", "kit-sr kit-timer-live");
+  const shortcuts = el("p", "kit-timer-shortcuts");
+  const live = el("p", "kit-sr kit-timer-live");
   live.setAttribute("aria-live", "polite");
   live.setAttribute("role", "status");
-  const end = tEl("div", "kit-timer-end");
-  const running = tEl("div", "kit-timer-running");
+  const end = el("div", "kit-timer-end");
+  const running = el("div", "kit-timer-running");
   running.append(phaseName, digits, bar, warning, cueBox, facts);
   card.append(heading, top, running, end, controls, shortcuts, live);
   root.append(card);
@@ -229,7 +224,7 @@ function render({ model, el: root }) {
   const showEnd = () => {
     end.textContent = "";
     const rows = summary(state);
-    end.append(tEl("p", "kit-timer-finished", t("timer-finished")), tChart(rows, t));
+    end.append(el("p", "kit-timer-finished", t("timer-finished")), tChart(rows, t));
     const csv = tButton("kit-timer-csv", t("timer-csv"));
     csv.addEventListener("click", () => {
       const header = ["timer-col-phase", "timer-col-planned", "timer-col-added", "timer-col-actual"].map(t);
