@@ -11,6 +11,7 @@ This module imports no widget library.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from functools import lru_cache
@@ -120,6 +121,10 @@ class Bibliography(_Strict):
     @property
     def by_key(self) -> dict[str, Reference]:
         return {e.key: e for e in self.entries}
+
+    def cite_html(self, keys, sep: str = "; ") -> str:
+        """In-text citations as links to the page's list of sources: 'Salinsky 2009; IBF 2016'."""
+        return sep.join(f'<a href="#ref-{k}">{html.escape(self.by_key[k].short)}</a>' for k in keys)
 
 
 # --------------------------------------------------------------------------- course map

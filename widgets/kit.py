@@ -20,11 +20,11 @@ import traitlets
 from IPython.display import HTML
 
 from . import content, figures, plot
+from .esm import bundle
 from .store import get_store
 
 log = logging.getLogger("balint_kit")
 COURSE = Path(__file__).resolve().parent.parent / "course"
-_STATIC = Path(__file__).resolve().parent / "static"
 
 
 def _t() -> content.UIText:
@@ -133,7 +133,7 @@ def timeline() -> HTML:
     lanes = {lane.id: lane.label for lane in tl.lanes}
     items = []
     for e in sorted(tl.events, key=lambda e: figures.event_date(e.date)):
-        cites = ", ".join(f'<a href="#ref-{k}">{html.escape(bib.by_key[k].short)}</a>' for k in e.sources)
+        cites = bib.cite_html(e.sources, sep=", ")
         dispute = ""
         if e.disputed:
             alts = "; ".join(
@@ -169,7 +169,7 @@ def knowledge_check(module_id: str):
 class Reflection(anywidget.AnyWidget):
     """A reflection box whose text stays in the learner's browser (never sent to the kernel)."""
 
-    _esm = _STATIC / "reflection.js"
+    _esm = bundle("dom.js", "reflection.js")
     prompt_id = traitlets.Unicode().tag(sync=True)
     prompt = traitlets.Unicode().tag(sync=True)
     hint = traitlets.Unicode("").tag(sync=True)

@@ -13,7 +13,7 @@ def rule_cards(t: UIText) -> str:
     bib = content.require_sources(g.cited_keys(), "ground_rules.yaml")
     cards = []
     for r in g.rules:
-        cites = "; ".join(f'<a href="#ref-{k}">{html.escape(bib.by_key[k].short)}</a>' for k in r.sources)
+        cites = bib.cite_html(r.sources)
         badge = f'<span class="kit-status">{html.escape(t["rules-online"])}</span> ' if r.online else ""
         cards.append(
             f'<article class="kit-rule" data-rule="{r.id}"><h4>{badge}{html.escape(r.title)}</h4>'

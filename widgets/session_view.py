@@ -13,10 +13,6 @@ from .content import Quiz, UIText
 
 
 
-def _cites(keys, bib) -> str:
-    return "; ".join(f'<a href="#ref-{k}">{html.escape(bib.by_key[k].short)}</a>' for k in keys)
-
-
 def phases_table(t: UIText) -> str:
     s = content.session()
     bib = content.require_sources(s.cited_keys(), "session.yaml")
@@ -24,7 +20,7 @@ def phases_table(t: UIText) -> str:
     for n, p in enumerate(s.phases, 1):
         rows.append(
             f'<tr class="kit-phase-row"><td>{n}</td><td><b>{html.escape(p.name)}</b></td>'
-            f"<td>{html.escape(p.what_happens)}</td><td>{html.escape(p.leader_does)} ({_cites(p.sources, bib)})</td></tr>"
+            f"<td>{html.escape(p.what_happens)}</td><td>{html.escape(p.leader_does)} ({bib.cite_html(p.sources)})</td></tr>"
         )
     head = "".join(f'<th scope="col">{html.escape(t[k])}</th>' for k in ("phases-col-number", "phases-col-phase", "phases-col-what", "phases-col-leader"))
     return (
@@ -55,7 +51,7 @@ def presets_chart(t: UIText, version: str) -> str:
         blocks.append(
             f'<div class="kit-preset" data-preset="{preset.id}"><h4>{html.escape(preset.title)}</h4>'
             f"<p>{html.escape(preset.description)}</p>"
-            f'<p class="kit-muted"><b>{html.escape(t["presets-source-says"])}</b> {html.escape(preset.source_says)} ({_cites(preset.sources, bib)})</p>'
+            f'<p class="kit-muted"><b>{html.escape(t["presets-source-says"])}</b> {html.escape(preset.source_says)} ({bib.cite_html(preset.sources)})</p>'
             f"<ul>{''.join(items)}</ul><p class=\"kit-muted\">{html.escape(total)}</p></div>"
         )
     listing = f'<details class="kit-presets-list" open><summary>{html.escape(t["presets-as-list"])}</summary>{"".join(blocks)}</details>'

@@ -10,20 +10,18 @@ the page's lifetime; nothing is written to the server's disk or logs.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import anywidget
 import traitlets
 
 from . import learner_data
+from .esm import bundle
 
-_STATIC = Path(__file__).resolve().parent / "static"
 
 
 class BrowserStore(anywidget.AnyWidget):
     """Progress and knowledge-check answers, mirrored between Python and localStorage."""
 
-    _esm = _STATIC / "store.js"
+    _esm = bundle("dom.js", "store.js")
     progress = traitlets.Dict(help="{module_id: {'completed': 'YYYY-MM-DD'}}").tag(sync=True)
     quiz = traitlets.Dict(help="{module_id: {item_id: {'chosen': [int], 'correct': bool}}}").tag(sync=True)
     loaded = traitlets.Bool(False, help="True once the browser has read its localStorage.").tag(sync=True)

@@ -1,9 +1,9 @@
 // A reflection box (anywidget). What the learner writes never leaves this browser:
 // it is saved to localStorage as they type and is not sent to the kernel.
 
+// kitKey() comes from dom.js, joined in front of this file by widgets/esm.py.
 function keyFor(id) {
-  const base = (document.body && document.body.dataset.kitBase) || "/";
-  return "balint-kit:v1:" + base + ":reflection:" + id;
+  return kitKey("reflection:" + id);
 }
 
 function render({ model, el }) {

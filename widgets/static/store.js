@@ -3,9 +3,9 @@
 // (checked in Python before anything is written) and deletes them on request.
 // Keys: "balint-kit:v1:<base url>:progress", ":quiz", ":reflection:<id>".
 
+// kitKey() comes from dom.js, joined in front of this file by widgets/esm.py.
 function prefix() {
-  const base = (document.body && document.body.dataset.kitBase) || "/";
-  return "balint-kit:v1:" + base + ":";
+  return kitKey("");
 }
 
 function readJSON(key) {

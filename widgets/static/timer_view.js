@@ -23,8 +23,7 @@ function tFill(template, values) {
 }
 
 function tStorageKey(planId) {
-  const base = (document.body && document.body.dataset.kitBase) || "/";
-  return "balint-kit:v1:" + base + ":timer:" + planId;
+  return kitKey("timer:" + planId);
 }
 
 function tButton(cls, text) {
