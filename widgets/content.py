@@ -408,6 +408,317 @@ class Session(_Strict):
         return {k for p in self.phases for k in p.sources} | {k for p in self.presets for k in p.sources}
 
 
+# --------------------------------------------------------------------------- leadership and the simulator
+SkillId = Literal[
+    "protects-presenter", "keeps-frame", "opens-feelings", "withholds-solutions", "tolerates-uncertainty"
+]
+Setting = Literal["in-person", "online", "student-group"]
+
+
+class Skill(_Strict):
+    id: SkillId
+    name: ShortText
+    description: Text
+    sources: list[Key] = Field(min_length=1)
+
+
+class Derailment(_Strict):
+    id: Key
+    number: int = Field(ge=1, le=99)
+    name: ShortText
+    sign: Text
+    """What the derailment looks or sounds like in a group."""
+    intervention: Text
+    """The recommended leader move."""
+    sources: list[Key] = Field(min_length=1)
+
+
+class Leadership(_Strict):
+    """``data/leadership.yaml``: the leader skills the simulator scores and the derailments it covers."""
+
+    skills: list[Skill] = Field(min_length=1)
+    derailments: list[Derailment] = Field(min_length=1)
+    synthesis_note: Text
+    """Where the derailment list comes from (an editorial synthesis, said plainly)."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Leadership:
+        _no_duplicates([s.id for s in self.skills], "skill id")
+        _no_duplicates([d.id for d in self.derailments], "derailment id")
+        _no_duplicates([str(d.number) for d in self.derailments], "derailment number")
+        return self
+
+    def skill(self, skill_id: str) -> Skill:
+        return _find(self.skills, skill_id, "leadership.yaml", "skill")
+
+    def derailment(self, derailment_id: str) -> Derailment:
+        return _find(self.derailments, derailment_id, "leadership.yaml", "derailment")
+
+    def cited_keys(self) -> set[str]:
+        return {k for s in self.skills for k in s.sources} | {k for d in self.derailments for k in d.sources}
+
+
+class Choice(_Strict):
+    """One of the leader's options at a moment, what it leads to, and why."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-d]$")]
+    text: Text
+    """What the leader does or says."""
+    response: Text
+    """How the group responds to it."""
+    feedback: Text
+    """Why this move helps or harms, for the learner."""
+    scores: dict[SkillId, Annotated[int, Field(ge=-2, le=2)]] = Field(min_length=1)
+    """Effect on each named leader skill, from -2 (undermines) to +2 (shows it well)."""
+    next: Key
+    """The id of the moment that follows."""
+    sources: list[Key] = Field(default_factory=list)
+    """Sources for the feedback, if not those of the moment."""
+
+
+class Moment(_Strict):
+    """A node of a scenario: a moment in the group, or an ending (no choices)."""
+
+    id: Key
+    phase: Key | None = None
+    """The session phase (an id in session.yaml), if the moment belongs to one."""
+    situation: Text
+    derailments: list[Key] = Field(default_factory=list)
+    """The derailments (ids in leadership.yaml) this moment shows."""
+    choices: list[Choice] = Field(default_factory=list)
+    """Three or four options; none for an ending."""
+    sources: list[Key] = Field(min_length=1)
+
+    @field_validator("choices")
+    @classmethod
+    def _three_or_four(cls, choices: list[Choice]) -> list[Choice]:
+        if choices and not 3 <= len(choices) <= 4:
+            raise ValueError(f"a moment offers three or four choices, not {len(choices)}")
+        _no_duplicates([c.id for c in choices], "choice id")
+        return choices
+
+    @property
+    def ending(self) -> bool:
+        return not self.choices
+
+
+class Scenario(_Strict):
+    """``data/scenarios/<id>.yaml``: one simulated group the learner leads."""
+
+    id: Key
+    title: ShortText
+    setting: Setting
+    summary: Text
+    """What the learner reads before starting: the group, the case, their role."""
+    fictional: Text
+    """The line saying the scenario is fictional."""
+    content_note: Text | None = None
+    start: Key
+    moments: list[Moment] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _graph(self) -> Scenario:
+        ids = [m.id for m in self.moments]
+        _no_duplicates(ids, "moment id")
+        known = set(ids)
+        if self.start not in known:
+            raise ValueError(f"the start moment '{self.start}' is not among the moments")
+        for m in self.moments:
+            for c in m.choices:
+                if c.next not in known:
+                    raise ValueError(f"moment '{m.id}', choice {c.id} leads to '{c.next}', which is not among the moments")
+        return self
+
+    def moment(self, moment_id: str) -> Moment:
+        return _find(self.moments, moment_id, f"scenarios/{self.id}.yaml", "moment")
+
+    @property
+    def derailments(self) -> set[str]:
+        return {d for m in self.moments for d in m.derailments}
+
+    def cited_keys(self) -> set[str]:
+        return {k for m in self.moments for k in m.sources} | {
+            k for m in self.moments for c in m.choices for k in c.sources
+        }
+
+
+# --------------------------------------------------------------------------- instruments
+class ResponseOption(_Strict):
+    label: ShortText
+    value: int = Field(ge=0, le=100)
+
+
+class ResponseSet(_Strict):
+    id: Key
+    name: ShortText
+    options: list[ResponseOption] = Field(min_length=2, max_length=11)
+
+
+class InstrumentScale(_Strict):
+    id: Key
+    name: ShortText
+    definition: Text
+    min_answered: int = Field(ge=1)
+    """The fewest answered items for which a scale score is given."""
+    rule_published: bool
+    """False when the instrument's authors publish no missing-answer rule and the kit chose one."""
+    rule_note: Text
+    """Where the rule comes from, or that it is the kit's own choice."""
+
+
+class InstrumentItem(_Strict):
+    id: Key
+    scale: Key
+    text: Text
+    response_set: Key
+    reversed: bool = False
+
+
+class Threshold(_Strict):
+    value: float = Field(ge=0, le=100)
+    note: Text
+    """What the threshold is (a research convention) and what it is not (a diagnosis)."""
+    sources: list[Key] = Field(min_length=1)
+
+
+class Instrument(_Strict):
+    """``data/instruments/<id>.yaml``: a self-assessment questionnaire whose terms allow embedding."""
+
+    id: Key
+    name: ShortText
+    short_name: ShortText
+    instructions: Text
+    licence: Text
+    """What is known of the terms of use, in plain words."""
+    not_diagnosis: Text
+    help: Text
+    """Where to seek help."""
+    scales: list[InstrumentScale] = Field(min_length=1)
+    response_sets: list[ResponseSet] = Field(min_length=1)
+    items: list[InstrumentItem] = Field(min_length=1)
+    """In the order they are asked."""
+    threshold: Threshold | None = None
+    sources: list[Key] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Instrument:
+        _no_duplicates([s.id for s in self.scales], "scale id")
+        _no_duplicates([r.id for r in self.response_sets], "response set id")
+        _no_duplicates([i.id for i in self.items], "item id")
+        scales = {s.id for s in self.scales}
+        sets = {r.id: r for r in self.response_sets}
+        for n, item in enumerate(self.items, 1):
+            if item.scale not in scales:
+                raise ValueError(f"item {n} ('{item.id}') belongs to the scale '{item.scale}', which is not among the scales")
+            if item.response_set not in sets:
+                raise ValueError(f"item {n} ('{item.id}') uses the response set '{item.response_set}', which is not defined")
+        for scale in self.scales:
+            count = sum(1 for i in self.items if i.scale == scale.id)
+            if scale.min_answered > count:
+                raise ValueError(f"the scale '{scale.id}' asks for {scale.min_answered} answers but has only {count} items")
+        return self
+
+    def response_set(self, set_id: str) -> ResponseSet:
+        return _find(self.response_sets, set_id, f"instruments/{self.id}.yaml", "response set")
+
+    def cited_keys(self) -> set[str]:
+        return set(self.sources) | (set(self.threshold.sources) if self.threshold else set())
+
+
+class Statement(_Strict):
+    id: Key
+    text: Text
+
+
+class GroupEvaluation(_Strict):
+    """``data/group_evaluation.yaml``: Stockman's six statements, each answered from 0 to 9."""
+
+    title: ShortText
+    intro: Text
+    minimum: int = Field(ge=0, le=0)
+    maximum: int = Field(ge=1, le=10)
+    low_label: ShortText
+    high_label: ShortText
+    labels_note: Text
+    """Whose wording the end labels are (the kit's own, if the source gives none)."""
+    statements: list[Statement] = Field(min_length=1, max_length=12)
+    sources: list[Key] = Field(min_length=1)
+
+    @field_validator("statements")
+    @classmethod
+    def _unique(cls, statements: list[Statement]) -> list[Statement]:
+        _no_duplicates([s.id for s in statements], "statement id")
+        return statements
+
+    def cited_keys(self) -> set[str]:
+        return set(self.sources)
+
+
+# --------------------------------------------------------------------------- evidence
+class Effect(_Strict):
+    """One effect size with its confidence interval, exactly as the source reports it."""
+
+    label: ShortText
+    """Which comparison or subgroup, e.g. 'All 11 trials' or 'Nurses'."""
+    measure: ShortText
+    """E.g. 'SMD'."""
+    estimate: float
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Effect:
+        if (self.ci_low is None) != (self.ci_high is None):
+            raise ValueError("give both ends of the confidence interval, or neither")
+        if self.ci_low is not None and not self.ci_low <= self.estimate <= self.ci_high:
+            raise ValueError("the estimate should lie inside its confidence interval")
+        return self
+
+
+Outcome = Literal["empathy", "burnout", "wellbeing", "attitudes", "professional-identity", "feasibility", "other"]
+
+
+class Study(_Strict):
+    id: Key
+    reference: Key
+    """The bibliography entry (which holds the DOI)."""
+    title: ShortText
+    """A short label, e.g. 'Huang L et al. 2020, residents, China'."""
+    design: Literal[
+        "randomised trial", "controlled trial", "before-and-after", "cross-sectional", "qualitative",
+        "survey", "systematic review", "meta-analysis", "literature review", "experience report",
+    ]
+    population: Text
+    country: ShortText | None = None
+    sample_size: int | None = Field(default=None, ge=1)
+    """None when the source read does not give it; then say so in ``unknown``."""
+    sessions: Text | None = None
+    measures: list[ShortText] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(min_length=1)
+    main_result: Text
+    effects: list[Effect] = Field(default_factory=list)
+    unknown: Text | None = None
+    """What the kit's editors could not find in the source (figures left empty on purpose)."""
+
+
+class Evidence(_Strict):
+    """``data/evidence.yaml``: the studies the evidence explorer shows."""
+
+    summary: list[Text] = Field(min_length=1)
+    """The honest summary, point by point."""
+    summary_sources: list[Key] = Field(min_length=1)
+    studies: list[Study] = Field(min_length=1)
+
+    @field_validator("studies")
+    @classmethod
+    def _unique(cls, studies: list[Study]) -> list[Study]:
+        _no_duplicates([s.id for s in studies], "study id")
+        return studies
+
+    def cited_keys(self) -> set[str]:
+        return set(self.summary_sources) | {s.reference for s in self.studies}
+
+
 # --------------------------------------------------------------------------- interface text
 class UIText(BaseModel):
     """Every learner-facing string the code shows, so that it can be translated."""
@@ -430,6 +741,9 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "reflections.yaml": Reflections,
     "ground_rules.yaml": GroundRules,
     "session.yaml": Session,
+    "leadership.yaml": Leadership,
+    "group_evaluation.yaml": GroupEvaluation,
+    "evidence.yaml": Evidence,
     "ui/en.yaml": UIText,
 }
 """Which schema each data file follows; quizzes/*.yaml follow :class:`Quiz`."""
@@ -454,6 +768,10 @@ def data_dir() -> Path:
 def schema_for(relpath: str) -> type[BaseModel]:
     if relpath.startswith("quizzes/"):
         return Quiz
+    if relpath.startswith("scenarios/"):
+        return Scenario
+    if relpath.startswith("instruments/"):
+        return Instrument
     try:
         return SCHEMAS[relpath]
     except KeyError:
@@ -579,6 +897,39 @@ def session() -> Session:
 
 def reflections() -> Reflections:
     return load("reflections.yaml")
+
+
+def leadership() -> Leadership:
+    return load("leadership.yaml")
+
+
+def scenario_ids() -> list[str]:
+    """The scenarios in ``data/scenarios/``, by file name, in order."""
+    folder = data_dir() / "scenarios"
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def scenario(scenario_id: str) -> Scenario:
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", scenario_id):
+        raise ContentError(f"scenarios/{scenario_id}.yaml", "that is not a scenario name")
+    sc = load(f"scenarios/{scenario_id}.yaml")
+    if sc.id != scenario_id:
+        raise ContentError(f"scenarios/{scenario_id}.yaml", f"its id is '{sc.id}' but the file is named '{scenario_id}'")
+    return sc
+
+
+def instrument(instrument_id: str) -> Instrument:
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", instrument_id):
+        raise ContentError(f"instruments/{instrument_id}.yaml", "that is not an instrument name")
+    return load(f"instruments/{instrument_id}.yaml")
+
+
+def group_evaluation() -> GroupEvaluation:
+    return load("group_evaluation.yaml")
+
+
+def evidence() -> Evidence:
+    return load("evidence.yaml")
 
 
 def ui() -> UIText:

@@ -175,3 +175,102 @@ def presets_figure(session, kit_label: str = "the kit's suggestion") -> dict:
             "plot_bgcolor": "rgba(0,0,0,0)",
         },
     }
+
+
+def skill_profile_figure(profile: list[tuple[str, float | None]], not_at_stake: str = "not at stake") -> dict:
+    """Horizontal bars, 0 to 100, one per leader skill; a skill not at stake gets a note, no bar."""
+    names = [_wrap(name, 28) for name, _ in profile]
+    values = [value if value is not None else 0 for _, value in profile]
+    text = [f"{value:.0f}" if value is not None else not_at_stake for _, value in profile]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": names,
+                "x": values,
+                "text": text,
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": "#0a5a86"},
+                "hoverinfo": "skip",
+            }
+        ],
+        "layout": {
+            "height": 80 + 56 * len(profile),
+            "margin": {"l": 220, "r": 110, "t": 10, "b": 40},
+            "xaxis": {"range": [0, 100], "dtick": 25, "fixedrange": True},
+            "yaxis": {"autorange": "reversed", "fixedrange": True},
+            "showlegend": False,
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+        },
+    }
+
+
+def scenario_map_figure(
+    moments: list[dict], depth: dict[str, int], path: list[str], labels: dict[str, str]
+) -> dict:
+    """The scenario's moments as a left-to-right map, the learner's path drawn over it.
+
+    ``moments``: ``[{"id", "hover", "ending", "next": [ids]}]``; ``depth``: column per moment;
+    ``path``: the moment ids met, in order; ``labels``: legend names for 'path', 'other',
+    'ending'.
+    """
+    columns: dict[int, list[str]] = {}
+    for m in moments:
+        if m["id"] in depth:
+            columns.setdefault(depth[m["id"]], []).append(m["id"])
+    pos = {}
+    for col, ids in columns.items():
+        for row, mid in enumerate(ids):
+            pos[mid] = (col, row - (len(ids) - 1) / 2)
+    on_path = set(path)
+    steps = set(zip(path, path[1:]))
+    edge_x: list = []
+    edge_y: list = []
+    for m in moments:
+        for nxt in dict.fromkeys(m["next"]):
+            if m["id"] in pos and nxt in pos and (m["id"], nxt) not in steps:
+                edge_x += [pos[m["id"]][0], pos[nxt][0], None]
+                edge_y += [pos[m["id"]][1], pos[nxt][1], None]
+    path_x = [pos[mid][0] for mid in path if mid in pos]
+    path_y = [pos[mid][1] for mid in path if mid in pos]
+
+    def nodes(selected, name, colour, symbol, size):
+        chosen = [m for m in moments if m["id"] in pos and selected(m)]
+        return {
+            "type": "scatter",
+            "mode": "markers+text",
+            "name": name,
+            "x": [pos[m["id"]][0] for m in chosen],
+            "y": [pos[m["id"]][1] for m in chosen],
+            "text": [str(path.index(m["id"]) + 1) if m["id"] in on_path else "" for m in chosen],
+            "textposition": "middle center",
+            "textfont": {"color": "#ffffff", "size": 12},
+            "hovertext": [_wrap(m["hover"], 50) for m in chosen],
+            "hoverinfo": "text",
+            "marker": {"color": colour, "symbol": symbol, "size": size, "line": {"width": 1, "color": "#555f69"}},
+        }
+
+    return {
+        "data": [
+            {"type": "scatter", "mode": "lines", "x": edge_x, "y": edge_y, "hoverinfo": "skip",
+             "line": {"color": "#9aa5b1", "width": 1.5}, "showlegend": False},
+            {"type": "scatter", "mode": "lines", "x": path_x, "y": path_y, "hoverinfo": "skip",
+             "line": {"color": "#b4541d", "width": 4}, "name": labels["path"]},
+            nodes(lambda m: m["id"] not in on_path and not m["ending"], labels["other"], "#d5dbe1", "circle", 18),
+            nodes(lambda m: m["id"] not in on_path and m["ending"], labels["ending"], "#d5dbe1", "square", 18),
+            {**nodes(lambda m: m["id"] in on_path, labels["path"], "#b4541d", "circle", 24), "showlegend": False},
+        ],
+        "layout": {
+            "height": 140 + 52 * max((len(ids) for ids in columns.values()), default=1),
+            "margin": {"l": 20, "r": 20, "t": 10, "b": 30},
+            "xaxis": {"visible": False, "fixedrange": True},
+            "yaxis": {"visible": False, "fixedrange": True},
+            "legend": {"orientation": "h", "y": -0.05},
+            "showlegend": True,
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+        },
+    }

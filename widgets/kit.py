@@ -310,6 +310,46 @@ def instructor_timer():
     return timer.instructor_timer()
 
 
+# --------------------------------------------------------------------------- module 4: leadership
+@_safe
+def derailments() -> HTML:
+    """The derailments of data/leadership.yaml: what each looks like and the leader's move."""
+    t = _t()
+    lead = content.leadership()
+    bib = content.require_sources(lead.cited_keys(), "leadership.yaml")
+    rows = "".join(
+        f'<tr data-derailment="{d.id}"><td>{d.number}</td><th scope="row">{html.escape(d.name)}</th>'
+        f"<td>{html.escape(d.sign)}</td><td>{html.escape(d.intervention)}</td>"
+        f'<td class="kit-small">{bib.cite_html(d.sources)}</td></tr>'
+        for d in sorted(lead.derailments, key=lambda d: d.number)
+    )
+    head = "".join(
+        f'<th scope="col">{html.escape(t[k])}</th>'
+        for k in ("derail-col-number", "derail-col-name", "derail-col-sign", "derail-col-move", "derail-col-sources")
+    )
+    skills = "".join(
+        f'<li data-skill="{s.id}"><b>{html.escape(s.name)}.</b> {html.escape(s.description)} '
+        f'<span class="kit-muted kit-small">({bib.cite_html(s.sources)})</span></li>'
+        for s in lead.skills
+    )
+    return HTML(
+        f'<section class="kit-card kit-derailments" aria-label="{html.escape(t["derail-title"])}">'
+        f'<h3>{html.escape(t["derail-skills"])}</h3><ul class="kit-skills">{skills}</ul>'
+        f'<h3>{html.escape(t["derail-title"])}</h3>'
+        f'<div class="kit-table-wrap"><table class="kit-map-table kit-derail-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
+        f'<p class="kit-muted kit-small">{html.escape(lead.synthesis_note)}</p></section>'
+    )
+
+
+@_safe
+def leader_simulator():
+    """The branching leader simulator over the scenarios of data/scenarios/."""
+    from .simulator_view import build
+
+    return build(_t(), _asset_version())
+
+
 # --------------------------------------------------------------------------- helpers
 def format_reference(r: content.Reference) -> str:
     """One reference as HTML: authors, year, title, container, and a link."""
@@ -356,6 +396,14 @@ def cited_in_notebook(path: Path) -> set[str]:
                 keys.update(content.ground_rules().cited_keys())
             if any(f"kit.{name}(" in source for name in _SESSION_WIDGETS):
                 keys.update(content.session().cited_keys())
+            if "kit.derailments()" in source or "kit.leader_simulator()" in source:
+                keys.update(content.leadership().cited_keys())
+            if "kit.leader_simulator()" in source:
+                for sid in content.scenario_ids():
+                    try:
+                        keys.update(content.scenario(sid).cited_keys())
+                    except content.ContentError:
+                        pass  # the simulator names the broken file; the page's other sources still list
             for module in _QUIZ.findall(source):
                 keys.update(content.quiz(module).cited_keys())
     return keys

@@ -15,45 +15,19 @@ import uuid
 
 from IPython.display import HTML
 
+from .esm import bundle
+
+_LOADER = bundle("plotly_load.js")
+
 _SCRIPT = """
 <script>
 (function () {
   var el = document.getElementById(%(id)s);
   if (!el) { return; }
   var spec = %(spec)s;
-  var body = document.body.dataset;
-  var src = (body.kitStatic || ((body.kitBase || '/') + 'kit/static/')) + 'plotly/plotly.min.js?v=%(version)s';
-  function layout() {
-    var dark = document.documentElement.getAttribute('data-kit-theme') === 'dark';
-    var ink = dark ? '#e6eaee' : '#1b2530', grid = dark ? '#3a444e' : '#e1e5e9';
-    var l = JSON.parse(JSON.stringify(spec.layout));
-    l.font = {color: ink, family: 'system-ui, DejaVu Sans, sans-serif', size: 14};
-    l.xaxis = Object.assign({}, l.xaxis, {gridcolor: grid, linecolor: grid, zerolinecolor: grid});
-    l.yaxis = Object.assign({}, l.yaxis, {gridcolor: grid, linecolor: grid, zerolinecolor: grid});
-    l.hoverlabel = Object.assign({}, l.hoverlabel, {bgcolor: dark ? '#1d2329' : '#ffffff', font: {color: ink}});
-    return l;
-  }
-  function draw() {
-    el.textContent = '';
-    window.Plotly.newPlot(el, spec.data, layout(), {responsive: true, displaylogo: false,
-      modeBarButtonsToRemove: ['toImage', 'select2d', 'lasso2d']});
-    window.addEventListener('kit-theme', function () { window.Plotly.relayout(el, layout()); });
-  }
-  function fail() { el.textContent = %(fallback)s; }
+%(loader)s
   function load() {
-  if (window.Plotly) { draw(); return; }
-  if (!window.__kitPlotly) {
-    window.__kitPlotly = new Promise(function (resolve, reject) {
-      // plotly.min.js is a UMD bundle: hide an AMD loader, if any, so that it sets window.Plotly.
-      var amd = window.define; window.define = undefined;
-      var s = document.createElement('script');
-      s.src = src;
-      s.onload = function () { window.define = amd; resolve(); };
-      s.onerror = function () { window.define = amd; reject(); };
-      document.head.appendChild(s);
-    });
-  }
-  window.__kitPlotly.then(draw, fail);
+    kitDrawFigure(el, spec, %(version)s).catch(function () { el.textContent = %(fallback)s; });
   }
   // plotly.js is large (4.6 MB to parse): fetch it only when the chart comes near the
   // screen, so that it does not hold up the widgets above it.
@@ -77,7 +51,8 @@ def figure_html(spec: dict, label: str, fallback: str, version: str = "1") -> HT
     script = _SCRIPT % {
         "id": json.dumps(chart_id),
         "spec": json.dumps(spec).replace("</", "<\\/"),
-        "version": html.escape(version),
+        "version": json.dumps(version),
+        "loader": _LOADER,
         "fallback": json.dumps(fallback),
     }
     return HTML(div + script)
