@@ -274,3 +274,89 @@ def scenario_map_figure(
             "plot_bgcolor": "rgba(0,0,0,0)",
         },
     }
+
+
+SCALE_COLOURS = ["#0a5a86", "#b4541d", "#2f7d4f"]
+
+
+def scale_scores_figure(rows: list[tuple[str, float | None]], threshold: float | None, threshold_label: str,
+                        no_score: str) -> dict:
+    """One bar per scale (0 to 100); a dashed line at the threshold; a scale without a score is named."""
+    names = [_wrap(name, 26) for name, _ in rows]
+    layout = {
+        "height": 90 + 60 * len(rows),
+        "margin": {"l": 200, "r": 90, "t": 30, "b": 40},
+        "xaxis": {"range": [0, 100], "dtick": 25, "fixedrange": True},
+        "yaxis": {"autorange": "reversed", "fixedrange": True},
+        "showlegend": False,
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+    }
+    if threshold is not None:
+        layout["shapes"] = [{"type": "line", "x0": threshold, "x1": threshold, "yref": "paper", "y0": 0, "y1": 1,
+                             "line": {"dash": "dash", "color": "#8a6d00", "width": 2}}]
+        layout["annotations"] = [{"x": threshold, "y": 1.0, "yref": "paper", "yanchor": "bottom", "text": threshold_label,
+                                  "showarrow": False, "font": {"size": 12}}]
+    return {
+        "data": [{
+            "type": "bar", "orientation": "h", "y": names,
+            "x": [v if v is not None else 0 for _, v in rows],
+            "text": [f"{v:.1f}" if v is not None else no_score for _, v in rows],
+            "textposition": "outside", "cliponaxis": False, "hoverinfo": "skip",
+            "marker": {"color": SCALE_COLOURS[: len(rows)] * (1 + len(rows) // 3)},
+        }],
+        "layout": layout,
+    }
+
+
+def trend_figure(dates: list[str], series: list[tuple[str, list[float | None]]], threshold: float | None) -> dict:
+    """Scale scores across attempts, one line per scale; gaps where a scale had no score."""
+    data = [
+        {"type": "scatter", "mode": "lines+markers", "name": name, "x": dates, "y": values,
+         "connectgaps": False, "line": {"color": SCALE_COLOURS[n % 3], "width": 2}, "marker": {"size": 8},
+         "hovertemplate": "%{x}: %{y:.1f}<extra>" + name + "</extra>"}
+        for n, (name, values) in enumerate(series)
+    ]
+    layout = {
+        "height": 320,
+        "margin": {"l": 50, "r": 20, "t": 20, "b": 50},
+        "xaxis": {"type": "category", "fixedrange": True},
+        "yaxis": {"range": [0, 100], "dtick": 25, "fixedrange": True},
+        "legend": {"orientation": "h", "y": -0.2},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+    }
+    if threshold is not None:
+        layout["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": threshold, "y1": threshold,
+                             "line": {"dash": "dash", "color": "#8a6d00", "width": 2}}]
+    return {"data": data, "layout": layout}
+
+
+def forest_figure(labels: list[str], estimates: list[float], lows: list[float | None], highs: list[float | None],
+                  measure: str, no_ci: str) -> dict:
+    """Effect sizes as points with 95% confidence intervals; a point without an interval says so."""
+    has_ci = [lo is not None for lo in lows]
+    hover = [
+        f"{_wrap(label, 50)}<br>{measure} {est:g}" + (f" (95% CI {lo:g} to {hi:g})" if ok else f" ({no_ci})")
+        for label, est, lo, hi, ok in zip(labels, estimates, lows, highs, has_ci)
+    ]
+    return {
+        "data": [{
+            "type": "scatter", "mode": "markers", "x": estimates, "y": [_wrap(x, 40) for x in labels],
+            "marker": {"size": 11, "color": "#0a5a86", "symbol": ["square" if ok else "diamond-open" for ok in has_ci]},
+            "error_x": {"type": "data", "symmetric": False,
+                        "array": [(hi - est) if ok else 0 for est, hi, ok in zip(estimates, highs, has_ci)],
+                        "arrayminus": [(est - lo) if ok else 0 for est, lo, ok in zip(estimates, lows, has_ci)],
+                        "color": "#0a5a86", "thickness": 2, "width": 6},
+            "hovertext": hover, "hoverinfo": "text",
+        }],
+        "layout": {
+            "height": 120 + 60 * len(labels),
+            "margin": {"l": 300, "r": 30, "t": 20, "b": 50},
+            "xaxis": {"title": {"text": measure}, "zeroline": True, "zerolinewidth": 2, "fixedrange": True},
+            "yaxis": {"autorange": "reversed", "fixedrange": True},
+            "showlegend": False,
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+        },
+    }

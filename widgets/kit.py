@@ -350,6 +350,55 @@ def leader_simulator():
     return build(_t(), _asset_version())
 
 
+# --------------------------------------------------------------------------- module 7: burnout
+@_safe
+def burnout_check(instrument_id: str = "cbi"):
+    """The private self-check (data/instruments/<id>.yaml), with a history kept in the browser."""
+    from .burnout_view import BurnoutCheck
+
+    inst = content.instrument(instrument_id)
+    bib = content.require_sources(inst.cited_keys(), f"instruments/{instrument_id}.yaml")
+    cite = "; ".join(bib.by_key[k].short for k in inst.sources)
+    return BurnoutCheck(inst, _t(), cite, _asset_version())
+
+
+@_safe
+def group_evaluation():
+    """Stockman's six statements (0 to 9) after a session or course; optional anonymous class poll."""
+    from .groupeval_view import build
+
+    ge = content.group_evaluation()
+    content.require_sources(ge.cited_keys(), "group_evaluation.yaml")
+    return build(ge, _t(), "learner")
+
+
+@_safe
+def class_poll():
+    """For instructors: open a class for Stockman's statements and see its answers from 5 responses."""
+    from .groupeval_view import build
+
+    ge = content.group_evaluation()
+    content.require_sources(ge.cited_keys(), "group_evaluation.yaml")
+    return build(ge, _t(), "instructor")
+
+
+# --------------------------------------------------------------------------- module 8: evidence
+@_safe
+def evidence_explorer():
+    """Every study of data/evidence.yaml with filters, and the effect sizes as a chart."""
+    from .evidence_view import explorer
+
+    return explorer(_t(), _asset_version())
+
+
+@_safe
+def evidence_summary() -> HTML:
+    """The honest summary of the evidence, point by point (data/evidence.yaml)."""
+    from .evidence_view import summary_html
+
+    return HTML(summary_html(_t()))
+
+
 # --------------------------------------------------------------------------- helpers
 def format_reference(r: content.Reference) -> str:
     """One reference as HTML: authors, year, title, container, and a link."""
@@ -375,6 +424,7 @@ def format_reference(r: content.Reference) -> str:
 
 _REF = re.compile(r"#ref-([a-z][a-z0-9-]*)")
 _SESSION_WIDGETS = ("phases", "presets_chart", "phase_planner", "which_phase", "phase_timer", "instructor_timer")
+_INSTRUMENT = re.compile(r"kit\.burnout_check\(\s*(?:[\"']([a-z][a-z0-9-]*)[\"'])?\s*\)")
 _QUIZ = re.compile(r"kit\.knowledge_check\(\s*[\"']([0-9]{2}_[a-z_]+)[\"']\s*\)")
 
 
@@ -404,6 +454,12 @@ def cited_in_notebook(path: Path) -> set[str]:
                         keys.update(content.scenario(sid).cited_keys())
                     except content.ContentError:
                         pass  # the simulator names the broken file; the page's other sources still list
+            for name in _INSTRUMENT.findall(source):
+                keys.update(content.instrument(name or "cbi").cited_keys())
+            if "kit.group_evaluation(" in source or "kit.class_poll(" in source:
+                keys.update(content.group_evaluation().cited_keys())
+            if "kit.evidence_" in source:
+                keys.update(content.evidence().cited_keys())
             for module in _QUIZ.findall(source):
                 keys.update(content.quiz(module).cited_keys())
     return keys

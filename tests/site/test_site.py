@@ -64,6 +64,21 @@ def _expected_widgets(module: str) -> dict[str, int]:
         out['.kit-quiz[data-quiz="03_which_phase"] .kit-quiz-item'] = len(_yaml("session.yaml")["excerpts"])
     if calls("phase_timer"):
         out[".kit-timer"] = calls("phase_timer")
+    if calls("derailments"):
+        out[".kit-derail-table tbody tr"] = len(_yaml("leadership.yaml")["derailments"])
+        out[".kit-skills li"] = len(_yaml("leadership.yaml")["skills"])
+    if calls("leader_simulator"):
+        out[".kit-sim-item"] = len(list((DATA / "scenarios").glob("*.yaml")))
+    if calls("burnout_check"):
+        out[".kit-cbi-item"] = len(_yaml("instruments/cbi.yaml")["items"])
+    if calls("group_evaluation"):
+        out[".kit-ge-item"] = len(_yaml("group_evaluation.yaml")["statements"])
+    if calls("evidence_explorer"):
+        evidence = _yaml("evidence.yaml")
+        out[".kit-ev-table tbody tr"] = len(evidence["studies"])
+        out[".kit-ev-chart.js-plotly-plot"] = 1 if any(s.get("effects") for s in evidence["studies"]) else 0
+    if calls("evidence_summary"):
+        out[".kit-evidence-summary li"] = len(_yaml("evidence.yaml")["summary"])
     return out
 
 

@@ -1,0 +1,58 @@
+"""Stockman's six statements, for a learner, and the instructor's class view (``static/groupeval.js``).
+
+Both widgets only carry text from ``data/group_evaluation.yaml`` and ``data/ui/en.yaml``:
+the learner's answers stay in the browser, and when the learner chooses to send them to a
+class, the browser sends them straight to the course site's class poll
+(:mod:`widgets.poll` behind :mod:`widgets.site`). The kernel never receives them.
+"""
+
+from __future__ import annotations
+
+import anywidget
+import traitlets
+
+from .content import GroupEvaluation, UIText
+from .esm import bundle
+
+LEARNER_KEYS = (
+    "ge-send-title", "ge-send-explain", "ge-class-code", "ge-send", "ge-need-code", "ge-need-all", "ge-sending",
+    "ge-status-received", "ge-status-already-sent", "ge-status-unknown-class", "ge-status-invalid", "ge-status-failed",
+)
+INSTRUCTOR_KEYS = (
+    "cp-title", "cp-explain", "cp-open", "cp-opened", "cp-code", "cp-key", "cp-key-explain", "cp-refresh", "cp-loading",
+    "cp-failed", "cp-responses", "cp-hidden", "cp-statement", "cp-table-caption",
+)
+
+
+class GroupEvaluationWidget(anywidget.AnyWidget):
+    """The six statements with a 0-9 scale (``mode='learner'``) or the class view (``'instructor'``)."""
+
+    _esm = bundle("dom.js", "groupeval.js")
+    mode = traitlets.Unicode("learner").tag(sync=True)
+    meta = traitlets.Dict().tag(sync=True)
+    texts = traitlets.Dict().tag(sync=True)
+
+    @traitlets.validate("mode", "meta", "texts")
+    def _python_only(self, proposal):
+        # Set once by Python; a value sent by the browser is refused.
+        kept = self.__dict__.setdefault("_kept", {})
+        name = proposal["trait"].name
+        if not self.__dict__.get("_built", False):
+            kept[name] = proposal["value"]
+            return proposal["value"]
+        return kept.get(name, proposal["trait"].default())
+
+
+def build(ge: GroupEvaluation, t: UIText, mode: str = "learner") -> GroupEvaluationWidget:
+    keys = LEARNER_KEYS if mode == "learner" else INSTRUCTOR_KEYS
+    widget = GroupEvaluationWidget(
+        mode=mode,
+        meta={
+            "title": ge.title, "intro": ge.intro, "minimum": ge.minimum, "maximum": ge.maximum,
+            "low_label": ge.low_label, "high_label": ge.high_label, "labels_note": ge.labels_note,
+            "statements": [{"id": s.id, "text": s.text} for s in ge.statements],
+        },
+        texts={k: t[k] for k in keys},
+    )
+    widget._built = True
+    return widget
