@@ -46,7 +46,8 @@ def free_port() -> int:
 class Server:
     """A running course site."""
 
-    def __init__(self, extra_args: list[str] | None = None, log_name: str = "server.log", root: str | Path = "course"):
+    def __init__(self, extra_args: list[str] | None = None, log_name: str = "server.log", root: str | Path = "course",
+                 data: Path | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         (ROOT / "artifacts").mkdir(exist_ok=True)
@@ -55,6 +56,7 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "widgets.site", str(root), f"--port={self.port}", "--no-browser", *(extra_args or [])],
             cwd=ROOT,
+            env={**os.environ, "BALINT_KIT_DATA": str(data)} if data else None,  # a private copy of data/
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )

@@ -76,7 +76,7 @@ def _expected_widgets(module: str) -> dict[str, int]:
     if calls("evidence_explorer"):
         evidence = _yaml("evidence.yaml")
         out[".kit-ev-table tbody tr"] = len(evidence["studies"])
-        out[".kit-ev-chart.js-plotly-plot"] = 1 if any(s.get("effects") for s in evidence["studies"]) else 0
+        out[".kit-evidence .kit-chart.js-plotly-plot"] = 1 if any(s.get("effects") for s in evidence["studies"]) else 0
     if calls("evidence_summary"):
         out[".kit-evidence-summary li"] = len(_yaml("evidence.yaml")["summary"])
     return out

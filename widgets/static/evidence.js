@@ -50,7 +50,7 @@ function render({ model, el: root }) {
   const wrap = el("div", "kit-table-wrap");
   const table = el("table", "kit-map-table kit-ev-table");
   const head = el("tr");
-  for (const k of ["ev-col-study", "ev-col-design", "ev-col-population", "ev-col-n", "ev-col-sessions", "ev-col-measures", "ev-col-result"]) {
+  for (const k of ["ev-col-study", "ev-col-population", "ev-col-result"]) {
     const th = el("th", "", t(k));
     th.scope = "col";
     head.append(th);
@@ -70,7 +70,15 @@ function render({ model, el: root }) {
     study.append(cite);
     const known = (v) => (v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length))
       ? el("span", "kit-muted kit-not-known", t("ev-not-known")) : document.createTextNode(Array.isArray(v) ? v.join(", ") : String(v));
-    const cell = (v) => { const td = el("td"); td.append(known(v)); return td; };
+    // One labelled line per fact, so that an unknown figure says "not known" beside its name.
+    const fact = (label, v) => {
+      const p = el("p", "kit-ev-fact");
+      p.append(el("b", "", label + ": "), known(v));
+      return p;
+    };
+    study.append(fact(t("ev-col-design"), r.design), fact(t("ev-filter-country"), r.country));
+    const who = el("td");
+    who.append(el("p", "", r.population), fact(t("ev-col-n"), r.n), fact(t("ev-col-sessions"), r.sessions), fact(t("ev-col-measures"), r.measures));
     const result = el("td");
     result.append(document.createTextNode(r.result));
     if (r.unknown) {
@@ -78,7 +86,7 @@ function render({ model, el: root }) {
       p.append(el("b", "", t("ev-unknown") + " "), document.createTextNode(r.unknown));
       result.append(p);
     }
-    tr.append(study, cell(r.design), cell((r.population || "") + (r.country ? " (" + r.country + ")" : "")), cell(r.n), cell(r.sessions), cell(r.measures), result);
+    tr.append(study, who, result);
     tbody.append(tr);
     return { tr, r };
   });

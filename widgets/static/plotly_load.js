@@ -35,7 +35,7 @@ function kitPlotLayout(layout) {
 function kitDrawFigure(node, spec, version) {
   return kitPlotly(version).then(function (Plotly) {
     node.textContent = "";
-    Plotly.newPlot(node, spec.data, kitPlotLayout(spec.layout), {responsive: true, displaylogo: false,
+    Plotly.newPlot(node, spec.data, kitPlotLayout(spec.layout), {responsive: true, displaylogo: false, displayModeBar: "hover",
       modeBarButtonsToRemove: ["toImage", "select2d", "lasso2d"]});
     window.addEventListener("kit-theme", function () { if (node.isConnected) Plotly.relayout(node, kitPlotLayout(spec.layout)); });
   });

@@ -1,0 +1,165 @@
+"""Modules 4, 7 and 8 in the browser: the leader simulator, the burnout self-check, the evidence explorer."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import ROOT, assert_no_error_output, screenshot, wait_rendered
+
+pytestmark = pytest.mark.site
+DATA = ROOT / "data"
+
+
+def _yaml(rel):
+    return yaml.safe_load((DATA / rel).read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- module 4: the simulator
+def test_a_full_play_through_reaches_the_profile_and_the_map_and_can_replay(site, context):
+    scenario = _yaml("scenarios/the-patient-with-the-notebook.yaml")
+    moments = {m["id"]: m for m in scenario["moments"]}
+    page = context.new_page()
+    page.goto(site.url + "/voila/render/04_leadership.ipynb")
+    wait_rendered(page)
+    page.locator(f'.kit-sim-item[data-scenario="{scenario["id"]}"] .kit-sim-start').click()
+    page.wait_for_selector('.kit-simulator[data-screen="play"]')
+    assert page.locator(".kit-sim-summary").inner_text() == " ".join(scenario["summary"].split())
+    # Always take the first choice, following the graph in the data file by hand.
+    current, steps = scenario["start"], 0
+    while moments[current].get("choices"):
+        assert page.locator(".kit-sim-moment").get_attribute("data-moment") == current
+        first = moments[current]["choices"][0]
+        assert page.locator(".kit-sim-choice").count() == len(moments[current]["choices"])
+        page.locator('.kit-sim-choice[data-choice="a"]').click()
+        steps += 1
+        current = first["next"]
+        page.wait_for_function("f => document.querySelector('.kit-sim-why') && document.querySelector('.kit-sim-why').innerText.includes(f)",
+                               arg=" ".join(first["feedback"].split())[:60])
+        if steps == 1:
+            screenshot(page, "04-simulator-feedback")
+    page.wait_for_selector('.kit-simulator[data-screen="end"]')
+    assert " ".join(moments[current]["situation"].split()) in page.locator(".kit-sim-end").inner_text()
+    # The profile: one row per skill, each a number from 0 to 100 or "not at stake".
+    rows = page.locator(".kit-sim-profile tbody tr")
+    assert rows.count() == 5
+    for i in range(5):
+        value = rows.nth(i).locator("td").nth(1).inner_text()
+        assert value == "not at stake" or 0 <= int(value) <= 100
+    # Both charts drawn; the path listed as text with one entry per decision.
+    page.wait_for_function("() => document.querySelectorAll('.kit-sim-chart.js-plotly-plot').length === 2", timeout=60_000)
+    assert page.locator(".kit-sim-path li").count() == steps
+    page.locator(".kit-sim-chart").nth(1).scroll_into_view_if_needed()
+    screenshot(page, "04-simulator-end")
+    page.locator(".kit-sim-replay").click()
+    page.wait_for_selector('.kit-simulator[data-screen="play"]')
+    assert page.locator(".kit-sim-moment").get_attribute("data-moment") == scenario["start"]
+    page.locator(".kit-sim-back").click()
+    page.wait_for_selector('.kit-simulator[data-screen="list"]')
+    assert_no_error_output(page)
+
+
+def test_a_broken_scenario_file_is_named_and_the_others_still_play(tmp_path, context):
+    import shutil
+
+    from .conftest import Server
+
+    root = tmp_path / "kit"
+    shutil.copytree(ROOT / "course", root / "course")
+    shutil.copytree(DATA, root / "data")
+    (root / "data" / "scenarios" / "the-friday-night-regular.yaml").write_text("id: the-friday-night-regular\ntitle: [unclosed\n")
+    server = Server(log_name="broken-scenario.log", root=root / "course", data=root / "data")
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/voila/render/04_leadership.ipynb")
+        wait_rendered(page)
+        error = page.locator(".kit-simulator .kit-error")
+        assert "data/scenarios/the-friday-night-regular.yaml" in error.inner_text()
+        expected = len(list((DATA / "scenarios").glob("*.yaml"))) - 1
+        assert page.locator(".kit-sim-item").count() == expected
+        assert "Traceback" not in page.content()
+    finally:
+        page.close()  # before the server goes, so that the page's websocket is not cut
+        server.stop()
+
+
+# --------------------------------------------------------------------------- module 7: the self-check
+def test_the_self_check_scores_keeps_a_history_exports_and_deletes(site, context):
+    started = time.time()
+    page = context.new_page()
+    page.goto(site.url + "/voila/render/07_burnout.ipynb")
+    wait_rendered(page)
+    assert page.locator(".kit-selfcheck .kit-care").inner_text().strip() != ""
+    # Half-filled: 2 of the 6 personal questions. No personal score yet, and the answers survive a reload.
+    page.locator('.kit-cbi-item[data-item="personal-1"] input[value="75"]').check()
+    page.locator('.kit-cbi-item[data-item="personal-2"] input[value="50"]').check()
+    page.locator(".kit-cbi-score").click()
+    page.wait_for_selector('.kit-cbi-scores li[data-scale="personal"]')
+    assert "this scale needs at least 3 answers" in page.locator('.kit-cbi-scores li[data-scale="personal"]').inner_text()
+    page.reload()
+    wait_rendered(page)
+    assert page.locator('.kit-cbi-item[data-item="personal-2"] input[value="50"]').is_checked()
+    # Third answer: 75, 50, 25 -> (75+50+25)/3 = 50.0
+    page.locator('.kit-cbi-item[data-item="personal-3"] input[value="25"]').check()
+    page.locator(".kit-cbi-score").click()
+    page.wait_for_function("() => (document.querySelector('.kit-cbi-scores li[data-scale=\"personal\"]') || {}).innerText?.includes('50.0')")
+    page.wait_for_selector(".kit-cbi-result .kit-chart.js-plotly-plot", timeout=60_000)
+    page.locator(".kit-cbi-save").click()
+    page.wait_for_selector(".kit-cbi-trend .kit-chart.js-plotly-plot", timeout=60_000)
+    assert page.locator(".kit-cbi-table tbody tr").count() == 1
+    assert page.locator(".kit-cbi-table tbody td").nth(1).inner_text() == "50.0"
+    screenshot(page, "07-self-check")
+    with page.expect_download() as dl:
+        page.locator(".kit-cbi-export").click()
+    rows = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text())))
+    assert len(rows) == 1
+    assert (rows[0]["personal-1"], rows[0]["personal-2"], rows[0]["personal-3"], rows[0]["score-personal"]) == ("75", "50", "25", "50.0")
+    # Delete takes two clicks and leaves nothing of the self-check in this browser.
+    page.locator(".kit-cbi-delete").click()
+    assert page.locator(".kit-cbi-table").count() == 1
+    page.locator(".kit-cbi-delete").click()
+    page.wait_for_selector(".kit-cbi-table", state="detached")
+    left = page.evaluate("() => Object.keys(localStorage).filter(k => k.includes(':cbi-'))")
+    assert left == []
+    # Import the exported file back: the attempt returns.
+    page.locator(".kit-cbi-history input[type=file]").set_input_files(dl.value.path())
+    page.wait_for_selector(".kit-cbi-table tbody tr")
+    assert page.locator(".kit-cbi-table tbody tr").count() == 1
+    # The answers never reached the server's log or disk.
+    assert "personal-1" not in site.log()
+    for path in (ROOT,):
+        for f in path.rglob("*.sqlite"):
+            assert f.stat().st_mtime < started or b"personal-1" not in f.read_bytes()
+    assert_no_error_output(page)
+
+
+# --------------------------------------------------------------------------- module 8: the evidence explorer
+def test_the_evidence_explorer_filters_and_charts(site, context):
+    evidence = _yaml("evidence.yaml")
+    page = context.new_page()
+    page.goto(site.url + "/voila/render/08_evidence.ipynb")
+    wait_rendered(page)
+    total = len(evidence["studies"])
+    assert page.locator(".kit-ev-count").inner_text() == f"Showing {total} of {total} studies."
+    empathy = [s["id"] for s in evidence["studies"] if "empathy" in s["outcomes"]]
+    page.select_option('select[data-filter="outcome"]', "empathy")
+    assert page.locator(".kit-ev-table tbody tr:not([hidden])").count() == len(empathy)
+    assert page.locator(".kit-ev-count").inner_text() == f"Showing {len(empathy)} of {total} studies."
+    page.select_option('select[data-filter="design"]', "meta-analysis")
+    visible = page.eval_on_selector_all(".kit-ev-table tbody tr:not([hidden])", "els => els.map(e => e.dataset.study)")
+    assert visible == ["gong2024"]
+    page.locator(".kit-ev-reset").click()
+    assert page.locator(".kit-ev-table tbody tr:not([hidden])").count() == total
+    # A figure the source does not give is shown as "not known", never as a number.
+    row = page.locator('.kit-ev-table tbody tr[data-study="gong2024"]')
+    assert "Number: not known" in row.inner_text()
+    page.locator(".kit-ev-chart").scroll_into_view_if_needed()
+    page.wait_for_selector(".kit-ev-chart.js-plotly-plot", timeout=60_000)
+    assert "SMD 1.46 (0.86 to 2.06)" in page.locator(".kit-ev-chart").get_attribute("aria-label")
+    screenshot(page, "08-evidence-chart")
+    assert_no_error_output(page)

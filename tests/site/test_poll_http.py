@@ -1,0 +1,213 @@
+"""The class poll's HTTP API end to end, on the course site as shipped.
+
+The site is started twice: with the SQLite store (``BALINT_KIT_POLL_DB`` in a
+temporary folder) and with the PostgreSQL store of ``make test`` (``--poll-url``,
+in a schema of its own). A learner's POST carries the ``_xsrf`` cookie a course
+page sets and echoes it in ``X-XSRFToken``, as the page's script does.
+Expected values are written out by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import tempfile
+
+import pytest
+import requests
+
+from ..test_poll import COUNTS_ABCDE, A, B, C, D, E, postgres_schema
+from .conftest import Server
+
+pytestmark = pytest.mark.site
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def poll_site(request):
+    saved = {k: os.environ.pop(k, None) for k in ("BALINT_KIT_POLL_DB", "BALINT_KIT_POLL_URL")}
+    try:
+        if request.param == "sqlite":
+            with tempfile.TemporaryDirectory() as folder:
+                os.environ["BALINT_KIT_POLL_DB"] = os.path.join(folder, "poll.sqlite")
+                server = Server(log_name="poll-sqlite.log")
+                del os.environ["BALINT_KIT_POLL_DB"]
+                yield server
+                server.stop()
+        else:
+            with postgres_schema() as (url, _schema):
+                server = Server(extra_args=[f"--poll-url={url}"], log_name="poll-postgresql.log")
+                yield server
+                server.stop()
+    finally:
+        for k, v in saved.items():
+            if v is not None:
+                os.environ[k] = v
+
+
+@pytest.fixture(scope="module")
+def learner(poll_site):
+    """A browser's session: it opened a course page, which set the _xsrf cookie."""
+    s = requests.Session()
+    r = s.get(poll_site.url + "/voila/render/index.ipynb", timeout=60)
+    assert r.status_code == 200
+    assert "_xsrf" in s.cookies
+    s.headers["X-XSRFToken"] = s.cookies["_xsrf"]
+    return s
+
+
+def open_class(site, session) -> tuple[str, str]:
+    r = session.post(site.url + "/kit/poll/classes", timeout=30)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert sorted(body) == ["code", "key"]
+    return body["code"], body["key"]
+
+
+def send(site, session, code, token, answers):
+    return session.post(
+        f"{site.url}/kit/poll/classes/{code}/responses", json={"token": token, "answers": answers}, timeout=30
+    )
+
+
+def results(site, code, key=None):
+    headers = {} if key is None else {"X-Kit-Class-Key": key}
+    return requests.get(f"{site.url}/kit/poll/classes/{code}/results", headers=headers, timeout=30)
+
+
+def test_a_class_from_opening_to_results(poll_site, learner):
+    code, key = open_class(poll_site, learner)
+    assert re.fullmatch("[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}", code)
+    assert len(key) >= 43
+
+    r = results(poll_site, code, key)
+    assert (r.status_code, r.json()) == (200, {"responses": 0, "threshold": 5, "shown": False, "statements": None})
+    assert r.headers["Content-Type"].startswith("application/json")
+    assert r.headers["Cache-Control"] == "no-store"
+
+    tokens = [secrets.token_urlsafe(24) for _ in range(5)]
+    for t, answers in zip(tokens[:4], (A, B, C, D)):
+        r = send(poll_site, learner, code, t, answers)
+        assert (r.status_code, r.json()) == (201, {"status": "received"})
+    r = send(poll_site, learner, code, tokens[0], E)
+    assert (r.status_code, r.json()) == (409, {"status": "already-sent"})
+
+    # Four responses: only their number.
+    r = results(poll_site, code, key)
+    assert (r.status_code, r.json()) == (200, {"responses": 4, "threshold": 5, "shown": False, "statements": None})
+
+    r = send(poll_site, learner, code, tokens[4], E)
+    assert (r.status_code, r.json()) == (201, {"status": "received"})
+    r = results(poll_site, code, key)
+    assert (r.status_code, r.json()) == (
+        200,
+        {"responses": 5, "threshold": 5, "shown": True, "statements": COUNTS_ABCDE},
+    )
+
+
+def test_refusals_are_plain_json(poll_site, learner):
+    code, key = open_class(poll_site, learner)
+    t = secrets.token_urlsafe(24)
+    cases = [
+        (send(poll_site, learner, "ZZZZZZ" if code != "ZZZZZZ" else "YYYYYY", t, A), 404, "unknown-class"),
+        (send(poll_site, learner, code, t, [3, 3, 3, 3, 3]), 400, "invalid"),
+        (send(poll_site, learner, code, t, [3, 3, 3, 3, 3, 10]), 400, "invalid"),
+        (send(poll_site, learner, code, t, [3, 3, 3, 3, 3, -1]), 400, "invalid"),
+        (send(poll_site, learner, code, t, [3, 3, 3, 3, 3, "3"]), 400, "invalid"),
+        (send(poll_site, learner, code, t, [3, 3, 3, 3, 3, 3.5]), 400, "invalid"),
+        (send(poll_site, learner, code, "short", A), 400, "invalid"),
+        (
+            learner.post(f"{poll_site.url}/kit/poll/classes/{code}/responses", data="not json", timeout=30),
+            400,
+            "invalid",
+        ),
+        (learner.post(f"{poll_site.url}/kit/poll/classes/{code}/responses", json=[t, A], timeout=30), 400, "invalid"),
+        (
+            learner.post(f"{poll_site.url}/kit/poll/classes/{code}/responses", data=b"\xff\xfe", timeout=30),
+            400,
+            "invalid",
+        ),
+        (
+            learner.post(
+                f"{poll_site.url}/kit/poll/classes/{code}/responses",
+                json={"token": t, "answers": A, "padding": "x" * 5000},
+                timeout=30,
+            ),
+            413,
+            "too-large",
+        ),
+        (results(poll_site, code, "not-the-key"), 403, "wrong-key"),
+        (results(poll_site, code), 403, "wrong-key"),
+        (results(poll_site, "ZZZZZZ" if code != "ZZZZZZ" else "YYYYYY", key), 404, "unknown-class"),
+        (requests.get(f"{poll_site.url}/kit/poll/classes", timeout=30), 405, "method-not-allowed"),
+    ]
+    for r, status, word in cases:
+        assert (r.status_code, r.json()) == (status, {"status": word}), r.request.url
+        assert r.headers["Content-Type"].startswith("application/json")
+        assert "Traceback" not in r.text
+    # None of that was stored.
+    assert results(poll_site, code, key).json()["responses"] == 0
+
+
+def test_a_body_sent_in_chunks_is_limited_too(poll_site, learner):
+    code, key = open_class(poll_site, learner)
+
+    def chunks():
+        yield b'{"token": "' + b"a" * 20 + b'", "answers": [1, 2, 3, 4, 5, 6], "x": "'
+        for _ in range(10):
+            yield b"x" * 1000
+        yield b'"}'
+
+    try:
+        r = learner.post(f"{poll_site.url}/kit/poll/classes/{code}/responses", data=chunks(), timeout=30)
+        assert r.status_code in (400, 413)
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+        pass  # the server may close the connection instead of reading on
+    assert results(poll_site, code, key).json()["responses"] == 0
+
+
+def test_a_post_without_the_xsrf_cookie_and_header_is_refused(poll_site, learner):
+    code, key = open_class(poll_site, learner)
+    t = secrets.token_urlsafe(24)
+    url = f"{poll_site.url}/kit/poll/classes/{code}/responses"
+    bare = requests.Session()  # no cookie, no header: what another site's form or script could send
+    refused = [
+        bare.post(poll_site.url + "/kit/poll/classes", timeout=30),
+        bare.post(url, json={"token": t, "answers": A}, timeout=30),
+        # The cookie without the header.
+        requests.post(url, json={"token": t, "answers": A}, cookies={"_xsrf": learner.cookies["_xsrf"]}, timeout=30),
+        # The header without the cookie.
+        requests.post(
+            url, json={"token": t, "answers": A}, headers={"X-XSRFToken": learner.cookies["_xsrf"]}, timeout=30
+        ),
+        # A header that does not match the cookie.
+        requests.post(
+            url,
+            json={"token": t, "answers": A},
+            cookies={"_xsrf": learner.cookies["_xsrf"]},
+            headers={"X-XSRFToken": "2|00000000|0123456789abcdef0123456789abcdef|1700000000"},
+            timeout=30,
+        ),
+    ]
+    for r in refused:
+        assert (r.status_code, r.json()) == (403, {"status": "forbidden"})
+    assert results(poll_site, code, key).json()["responses"] == 0
+    # With both, the same response goes through.
+    r = send(poll_site, learner, code, t, A)
+    assert (r.status_code, r.json()) == (201, {"status": "received"})
+
+
+def test_the_log_holds_nothing_a_learner_or_instructor_sent(poll_site, learner):
+    code, key = open_class(poll_site, learner)
+    t = secrets.token_urlsafe(24)
+    send(poll_site, learner, code, t, [9, 8, 7, 6, 5, 4])
+    send(poll_site, learner, code, t, [9, 8, 7, 6, 5, 4])  # 409: logged as a warning
+    send(poll_site, learner, code, t, [9, 8, 7, 6, 5, 99])  # 400
+    results(poll_site, code, key + "x")  # 403
+    results(poll_site, code, key)
+    log = poll_site.log()
+    for secret in (t, key, "987654", "9, 8, 7", code):
+        assert secret not in log
+    poll_lines = [line for line in log.splitlines() if "kit/poll" in line]
+    assert poll_lines, "the refusals are logged, without who sent them"
+    assert not [line for line in poll_lines if "127.0.0.1" in line]
