@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8866
 OPEN ?= 1
 
-.PHONY: serve test setup setup-test chromium node bench clean
+.PHONY: serve test setup setup-test chromium node postgresql bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 setup: $(VENV)/.installed
-setup-test: $(VENV)/.installed-test chromium node
+setup-test: $(VENV)/.installed-test chromium node postgresql
 
 # Debian's chromium drives the browser tests (playwright's own browser download cannot work
 # offline); the fonts let screenshots show Latin and CJK text (the course will be translated).
@@ -39,6 +39,41 @@ chromium:
 node:
 	@command -v node >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
 
+# PostgreSQL for the class poll's tests (tests/test_poll.py, tests/site/test_poll_http.py): Debian's
+# server, installed if missing. `make test` starts a private one for the run: a fresh data folder
+# under /tmp (initdb run as the postgres user, since it refuses root), a free port on 127.0.0.1,
+# password login with a random password, a database balint_kit_test; BALINT_KIT_TEST_PG_URL tells
+# pytest where it is. It is stopped and its folder removed when pytest ends, also on failure or
+# Ctrl+C. If BALINT_KIT_TEST_PG_URL is already set, that database is used and none is started.
+postgresql:
+	@if [ -z "$$BALINT_KIT_TEST_PG_URL" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "Installing Debian's postgresql (needs root)..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
+define WITH_POSTGRES
+set -e; \
+if [ -n "$$BALINT_KIT_TEST_PG_URL" ]; then echo "PostgreSQL for the tests: BALINT_KIT_TEST_PG_URL as given"; else \
+  pgbin=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); \
+  pgdir=$$(mktemp -d /tmp/balint-kit-pg.XXXXXX); \
+  as_pg=""; if [ "$$(id -u)" = 0 ]; then chown postgres: "$$pgdir"; as_pg="runuser -u postgres --"; fi; \
+  stop_pg() { $$as_pg "$$pgbin/pg_ctl" -D "$$pgdir/data" -m fast -w stop >/dev/null 2>&1 || true; rm -rf "$$pgdir"; }; \
+  trap stop_pg EXIT; trap 'exit 130' INT TERM; \
+  pw=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))'); \
+  port=$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+  (umask 077; printf '%s\n' "$$pw" > "$$pgdir/pw"); [ -z "$$as_pg" ] || chown postgres: "$$pgdir/pw"; \
+  $$as_pg "$$pgbin/initdb" -D "$$pgdir/data" -U postgres -A scram-sha-256 --pwfile="$$pgdir/pw" -E UTF8 --no-locale \
+    >"$$pgdir/initdb.log" 2>&1 || { cat "$$pgdir/initdb.log"; exit 1; }; \
+  rm -f "$$pgdir/pw"; \
+  $$as_pg "$$pgbin/pg_ctl" -D "$$pgdir/data" -l "$$pgdir/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $$port -c unix_socket_directories=$$pgdir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null || { cat "$$pgdir/server.log"; exit 1; }; \
+  PGPASSWORD="$$pw" "$$pgbin/createdb" -h 127.0.0.1 -p "$$port" -U postgres balint_kit_test; \
+  export BALINT_KIT_TEST_PG_URL="postgresql://postgres:$$pw@127.0.0.1:$$port/balint_kit_test"; \
+  echo "PostgreSQL for the tests: 127.0.0.1:$$port, data in $$pgdir (stopped and removed after the tests)"; \
+fi;
+endef
+
 serve: setup
 	@echo ""
 	@echo "  The Balint Course Kit is starting at  http://127.0.0.1:$(PORT)/"
@@ -48,7 +83,7 @@ serve: setup
 
 test: setup-test
 	node --test tests/js/*.test.mjs
-	$(BIN)/python -m pytest
+	@$(WITH_POSTGRES) echo "$(BIN)/python -m pytest"; $(BIN)/python -m pytest
 
 bench: setup-test
 	$(BIN)/python bench/run.py

@@ -16,24 +16,31 @@ what this module adds on top of stock Voila:
 * Above ``CourseVoila.max_kernels`` running kernels a new visitor gets a plain
   "busy" page (HTTP 503) instead of a kernel. Idle kernels whose page is gone
   are culled by the kernel manager (``MappingKernelManager.cull_*`` in voila.json).
+* ``/kit/poll/…`` is the anonymous class poll's JSON API (see :class:`PollHandler`),
+  on the store of :mod:`widgets.poll`, opened once per server from
+  ``BALINT_KIT_POLL_URL`` / ``BALINT_KIT_POLL_DB`` or ``--poll-url``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from pathlib import Path
+from typing import ClassVar
 
 import plotly
+import tornado.ioloop
 import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
+from tornado.log import access_log, app_log
 from traitlets import Int, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.treehandler import VoilaTreeHandler
 
-from . import content
+from . import content, poll
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = Path(__file__).resolve().parent / "static"
@@ -178,6 +185,171 @@ class KitStaticHandler(tornado.web.StaticFileHandler):
         return self.CACHE_MAX_AGE if "v" in self.request.arguments else 0
 
 
+# --------------------------------------------------------------------------- the class poll
+POLL_MAX_BODY = 4096
+"""Bytes a poll request body may have (six numbers and a token need about 150)."""
+_POLL_DRAIN_BODY = 65536
+"""A larger body up to this size is read and dropped, so that the 413 answer reaches the
+browser (closing a connection with unread data can reset it); a body beyond it is not read."""
+
+_POLL_ERRORS = {
+    400: poll.INVALID,
+    403: "forbidden",
+    404: poll.UNKNOWN_CLASS,
+    405: "method-not-allowed",
+    413: "too-large",
+    503: "unavailable",
+}
+"""The ``status`` word of an error answer, by HTTP status."""
+
+
+def poll_statement_count() -> int:
+    """How many statements a class answers: those in data/group_evaluation.yaml, else 6."""
+    if not (content.data_dir() / "group_evaluation.yaml").is_file():
+        return poll.STATEMENTS
+    try:
+        return len(content.group_evaluation().statements)
+    except content.ContentError as exc:
+        app_log.warning("class poll: %s; classes answer %d statements", exc, poll.STATEMENTS)
+        return poll.STATEMENTS
+
+
+@tornado.web.stream_request_body
+class PollHandler(tornado.web.RequestHandler):
+    """The class poll's JSON API: plain JSON answers, never a traceback, and little logged.
+
+    * POSTs need the ``_xsrf`` cookie the course pages set, echoed in the
+      ``X-XSRFToken`` header (checked in :meth:`checked_body`: Voila's settings leave
+      tornado's own check off, and these handlers are not Jupyter handlers).
+    * A body over :data:`POLL_MAX_BODY` bytes is refused (413) and never kept.
+    * The access log line names the route and the status only: no address, no
+      class code, nothing from a body or a header.
+    * Store calls run on a worker thread, off the event loop.
+    """
+
+    route = "kit/poll"
+
+    def initialize(self, store: poll.PollStore):
+        self.store = store
+        self._body = bytearray()
+        self._too_large = False
+
+    def prepare(self):
+        self.set_header("Cache-Control", "no-store")
+        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            length = self.request.headers.get("Content-Length", "0")
+            if not length.isdigit() or int(length) > _POLL_DRAIN_BODY:
+                raise tornado.web.HTTPError(413)  # answered at once; the body is not read
+            self.request.connection.set_max_body_size(_POLL_DRAIN_BODY)  # also for bodies sent in chunks
+
+    def data_received(self, chunk: bytes):
+        if len(self._body) + len(chunk) > POLL_MAX_BODY:
+            self._too_large = True
+        elif not self._too_large:
+            self._body.extend(chunk)
+
+    def checked_body(self) -> object:
+        """Once the body has arrived: the XSRF check (403), the size (413), then the body
+        as JSON, or None when it is not JSON."""
+        self.check_xsrf_cookie()
+        if self._too_large:
+            raise tornado.web.HTTPError(413)
+        try:
+            return json.loads(self._body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+
+    def answer(self, status: int, payload: dict) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(json.dumps(payload))
+
+    async def in_store(self, fn, *args):
+        """Run a store operation on a worker thread; a failing store answers 503."""
+        try:
+            return await tornado.ioloop.IOLoop.current().run_in_executor(None, fn, *args)
+        except poll.PollError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure of the store is a 503
+            # The exception's text may quote what was sent (a database's DETAIL line): only its kind is logged.
+            app_log.error("class poll: the store failed (%s)", type(exc).__name__)
+            raise tornado.web.HTTPError(503) from None
+
+    def write_error(self, status_code: int, **kwargs):
+        self.clear()
+        self.set_status(status_code)
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(json.dumps({"status": _POLL_ERRORS.get(status_code, "error")}))
+
+    def log_exception(self, typ, value, tb):
+        # Tornado's own logging would print the request with its headers (the class key, cookies).
+        if isinstance(value, tornado.web.HTTPError):
+            return
+        app_log.error("class poll: %s in %s", typ.__name__ if typ else "error", self.route)
+
+    def _log(self):
+        # In place of the access log line, which would hold the learner's address and the class code.
+        status = self.get_status()
+        log = access_log.debug if status < 400 else access_log.warning if status < 500 else access_log.error
+        log("%d %s %s (class poll) %.2fms", status, self.request.method, self.route, 1000 * self.request.request_time())
+
+
+class PollClassesHandler(PollHandler):
+    """POST {base}kit/poll/classes: open a class. 201 {"code", "key"}."""
+
+    route = "kit/poll/classes"
+
+    async def post(self):
+        self.checked_body()  # the body itself is not used
+        code, key = await self.in_store(self.store.create_class)
+        self.answer(201, {"code": code, "key": key})
+
+
+class PollResponsesHandler(PollHandler):
+    """POST {base}kit/poll/classes/{code}/responses with {"token", "answers"}.
+
+    201 received, 409 already-sent, 404 unknown-class, 400 invalid; the body is
+    ``{"status": ...}``.
+    """
+
+    route = "kit/poll/classes/{code}/responses"
+    _HTTP: ClassVar[dict[str, int]] = {
+        poll.RECEIVED: 201,
+        poll.ALREADY_SENT: 409,
+        poll.UNKNOWN_CLASS: 404,
+        poll.INVALID: 400,
+    }
+
+    async def post(self, code: str):
+        body = self.checked_body()
+        if not isinstance(body, dict):
+            self.answer(400, {"status": poll.INVALID})
+            return
+        status = await self.in_store(self.store.submit, code, body.get("token"), body.get("answers"))
+        self.answer(self._HTTP[status], {"status": status})
+
+
+class PollResultsHandler(PollHandler):
+    """GET {base}kit/poll/classes/{code}/results with header X-Kit-Class-Key.
+
+    200 the results (see :func:`widgets.poll.summarise`), 403 wrong-key, 404 unknown-class.
+    """
+
+    route = "kit/poll/classes/{code}/results"
+
+    async def get(self, code: str):
+        key = self.request.headers.get("X-Kit-Class-Key", "")
+        try:
+            results = await self.in_store(self.store.results, code, key)
+        except poll.UnknownClass:
+            self.answer(404, {"status": poll.UNKNOWN_CLASS})
+        except poll.WrongKey:
+            self.answer(403, {"status": poll.WRONG_KEY})
+        else:
+            self.answer(200, results)
+
+
 class NotFound(tornado.web.RequestHandler):
     def get(self, *args):
         raise tornado.web.HTTPError(404)
@@ -199,6 +371,12 @@ class CourseVoila(Voila):
         help="Kernels running or starting above which a new visitor gets the 'busy' page.",
     )
     landing = Unicode("index.ipynb", config=True, help="The landing notebook.")
+    poll_url = Unicode(
+        config=True,
+        help="The class poll's store: postgresql://… or sqlite:PATH; empty for BALINT_KIT_POLL_URL, "
+        "else the SQLite file BALINT_KIT_POLL_DB or the default in the user's data folder.",
+    )
+    aliases = {**Voila.aliases, "poll-url": "CourseVoila.poll_url", "poll_url": "CourseVoila.poll_url"}
 
     def initialize(self, argv=None):
         super().initialize(argv)
@@ -230,6 +408,15 @@ class CourseVoila(Voila):
             (url_path_join(base, r"/voila/templates/[^/]+/(?!static/).*"), NotFound),
             (url_path_join(base, r"/kit/static/plotly/(.*)"), KitStaticHandler, {"path": str(PLOTLY_JS)}),
             (url_path_join(base, r"/kit/static/(.*)"), KitStaticHandler, {"path": str(STATIC)}),
+        ]
+        # The class poll: one store per server, opened here (nothing is connected until first use).
+        self.poll_store = poll.open_store(self.poll_url or None, statements=poll_statement_count())
+        self.log.info("Class poll answers are stored in the %s.", self.poll_store.where())
+        store = {"store": self.poll_store}
+        ours += [
+            (url_path_join(base, r"/kit/poll/classes"), PollClassesHandler, store),
+            (url_path_join(base, r"/kit/poll/classes/([^/]+)/responses"), PollResponsesHandler, store),
+            (url_path_join(base, r"/kit/poll/classes/([^/]+)/results"), PollResultsHandler, store),
         ]
         return ours + keep
 

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from ..test_poll import COUNTS_ABCDE, A, B, C, D, E, postgres_schema
-from .conftest import Server
+from .conftest import Server, free_port
 
 pytestmark = pytest.mark.site
 
@@ -151,6 +151,7 @@ def test_refusals_are_plain_json(poll_site, learner):
 
 def test_a_body_sent_in_chunks_is_limited_too(poll_site, learner):
     code, key = open_class(poll_site, learner)
+    url = f"{poll_site.url}/kit/poll/classes/{code}/responses"
 
     def chunks():
         yield b'{"token": "' + b"a" * 20 + b'", "answers": [1, 2, 3, 4, 5, 6], "x": "'
@@ -158,11 +159,14 @@ def test_a_body_sent_in_chunks_is_limited_too(poll_site, learner):
             yield b"x" * 1000
         yield b'"}'
 
+    r = learner.post(url, data=chunks(), timeout=30)
+    assert (r.status_code, r.json()) == (413, {"status": "too-large"})
+    # A very large body is not even read: the answer is 413, or the connection is closed.
     try:
-        r = learner.post(f"{poll_site.url}/kit/poll/classes/{code}/responses", data=chunks(), timeout=30)
+        r = learner.post(url, data=b"x" * 200_000, timeout=30)
         assert r.status_code in (400, 413)
     except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
-        pass  # the server may close the connection instead of reading on
+        pass
     assert results(poll_site, code, key).json()["responses"] == 0
 
 
@@ -211,3 +215,30 @@ def test_the_log_holds_nothing_a_learner_or_instructor_sent(poll_site, learner):
     poll_lines = [line for line in log.splitlines() if "kit/poll" in line]
     assert poll_lines, "the refusals are logged, without who sent them"
     assert not [line for line in poll_lines if "127.0.0.1" in line]
+
+
+def test_a_store_that_cannot_be_reached_answers_503_in_json():
+    """A database that is down: the pages still work, the poll says "unavailable", the log says little."""
+    port = free_port()  # nothing listens there
+    url = f"postgresql://poll:not-a-real-password@127.0.0.1:{port}/poll"
+    server = Server(extra_args=[f"--poll-url={url}"], log_name="poll-down.log")
+    try:
+        s = requests.Session()
+        s.cookies.set("_xsrf", "0123456789abcdef0123456789abcdef")  # a browser-made cookie works as well
+        s.headers["X-XSRFToken"] = "0123456789abcdef0123456789abcdef"
+        t = secrets.token_urlsafe(24)
+        answers = [
+            s.post(server.url + "/kit/poll/classes", timeout=60),
+            s.post(f"{server.url}/kit/poll/classes/K7QX3M/responses", json={"token": t, "answers": A}, timeout=60),
+            requests.get(f"{server.url}/kit/poll/classes/K7QX3M/results", headers={"X-Kit-Class-Key": t}, timeout=60),
+        ]
+        for r in answers:
+            assert (r.status_code, r.json()) == (503, {"status": "unavailable"})
+            assert "Traceback" not in r.text
+        log = server.log()
+        assert "class poll: the store failed (OperationalError)" in log
+        for secret in (t, "not-a-real-password", "Traceback"):
+            assert secret not in log
+        assert requests.get(server.url + "/kit/static/kit.css", timeout=30).status_code == 200
+    finally:
+        server.stop()

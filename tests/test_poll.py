@@ -1,0 +1,461 @@
+"""The class poll's store (widgets/poll.py) on SQLite and on a real PostgreSQL.
+
+Every store test runs twice: on an SQLite file in a temporary folder, and on the
+PostgreSQL that ``make test`` starts (``BALINT_KIT_TEST_PG_URL``), in a schema of
+its own that is dropped afterwards. Expected values are written out by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import secrets
+import sqlite3
+import stat
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from widgets import poll
+
+PG_ENV = "BALINT_KIT_TEST_PG_URL"
+
+# Five learners' answers to the six statements, and what the instructor should see.
+A = [0, 9, 5, 3, 7, 2]
+B = [1, 9, 5, 4, 7, 2]
+C = [2, 8, 5, 4, 6, 2]
+D = [0, 9, 4, 4, 7, 3]
+E = [9, 0, 5, 4, 7, 2]
+COUNTS_ABCDE = [
+    # how many gave 0, 1, 2, ..., 9
+    [2, 1, 1, 0, 0, 0, 0, 0, 0, 1],  # statement 1: 0, 1, 2, 0, 9
+    [1, 0, 0, 0, 0, 0, 0, 0, 1, 3],  # statement 2: 9, 9, 8, 9, 0
+    [0, 0, 0, 0, 1, 4, 0, 0, 0, 0],  # statement 3: 5, 5, 5, 4, 5
+    [0, 0, 0, 1, 4, 0, 0, 0, 0, 0],  # statement 4: 3, 4, 4, 4, 4
+    [0, 0, 0, 0, 0, 0, 1, 4, 0, 0],  # statement 5: 7, 7, 6, 7, 7
+    [0, 0, 4, 1, 0, 0, 0, 0, 0, 0],  # statement 6: 2, 2, 2, 3, 2
+]
+
+
+def token() -> str:
+    """A browser's token as the page makes it: random, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+# --------------------------------------------------------------------------- PostgreSQL set-up
+def pg_url() -> str:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.fail(f"{PG_ENV} is not set: run `make test`, which starts a PostgreSQL for the tests")
+    return url
+
+
+@contextmanager
+def postgres_schema():
+    """A fresh, empty schema in the test PostgreSQL; yields a URL whose search_path is that schema."""
+    import psycopg
+
+    base = pg_url()
+    schema = f"poll_test_{secrets.token_hex(6)}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}", schema
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, tmp_path):
+    """(url, inspect): a store URL and a function giving {table: (columns, rows)} of what is stored."""
+    if request.param == "sqlite":
+        path = tmp_path / "poll.sqlite"
+
+        def inspect() -> dict:
+            conn = sqlite3.connect(path)
+            try:
+                names = [
+                    r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                ]
+                return {
+                    n: (
+                        [(r[1], r[2].upper()) for r in conn.execute(f"PRAGMA table_info({n})")],
+                        sorted(conn.execute(f"SELECT * FROM {n}").fetchall()),
+                    )
+                    for n in names
+                }
+            finally:
+                conn.close()
+
+        yield f"sqlite:{path}", inspect
+        return
+
+    import psycopg
+
+    with postgres_schema() as (url, schema):
+
+        def inspect() -> dict:
+            with psycopg.connect(url) as conn:
+                names = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s ORDER BY table_name",
+                        (schema,),
+                    )
+                ]
+                out = {}
+                for n in names:
+                    cols = conn.execute(
+                        "SELECT column_name, upper(data_type) FROM information_schema.columns "
+                        "WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
+                        (schema, n),
+                    ).fetchall()
+                    rows = sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {n}").fetchall())
+                    out[n] = (cols, rows)
+                return out
+
+        yield url, inspect
+
+
+@pytest.fixture
+def store(backend):
+    return poll.open_store(backend[0])
+
+
+# --------------------------------------------------------------------------- the operations
+def test_a_class_is_opened_with_a_short_code_and_a_long_key(store, backend):
+    code, key = store.create_class()
+    assert re.fullmatch("[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}", code)
+    assert len(key) >= 43 and re.fullmatch(r"[A-Za-z0-9_-]+", key)  # 32 random bytes: 256 bits
+    assert store.results(code, key) == {"responses": 0, "threshold": 5, "shown": False, "statements": None}
+
+    # Only a hash of the key is kept.
+    classes = backend[1]()["poll_class"][1]
+    assert len(classes) == 1
+    assert key not in repr(classes)
+    assert hashlib.sha256(key.encode()).hexdigest() in classes[0]
+
+
+def test_codes_are_distinct_and_use_the_unambiguous_alphabet(store):
+    codes = {store.create_class()[0] for _ in range(30)}
+    assert len(codes) == 30
+    assert not set("".join(codes)) & set("0O1IL")
+
+
+def test_learners_answers_are_received_and_counted(store):
+    code, key = store.create_class()
+    for answers in (A, B, C, D, E):
+        assert store.submit(code, token(), answers) == "received"
+    assert store.results(code, key) == {"responses": 5, "threshold": 5, "shown": True, "statements": COUNTS_ABCDE}
+
+
+def test_the_code_may_be_typed_in_lower_case_or_with_a_hyphen(store):
+    code, key = store.create_class()
+    assert store.submit(code.lower(), token(), A) == "received"
+    assert store.submit(f"{code[:3]}-{code[3:]}", token(), B) == "received"
+    assert store.results(code.lower(), key)["responses"] == 2
+
+
+def test_what_is_stored_holds_no_identifier(store, backend):
+    code, key = store.create_class()
+    t = token()
+    assert store.submit(code, t, A) == "received"
+    tables = backend[1]()
+
+    assert sorted(tables) == ["poll_class", "poll_response"]
+    class_cols, class_rows = tables["poll_class"]
+    resp_cols, resp_rows = tables["poll_response"]
+    assert [c for c, _ in class_cols] == ["id", "code", "key_hash", "statements", "expires_on"]
+    assert [c for c, _ in resp_cols] == ["class_id", "token_hash", "answers"]
+    # No time of day anywhere: the one date column is a plain date.
+    assert not any("TIME" in typ for _, typ in class_cols + resp_cols)
+
+    ((class_id, stored_code, _key_hash, statements, expires_on),) = class_rows
+    assert stored_code == code and statements == 6
+    assert re.fullmatch(r"[0-9a-f]{32}", class_id)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(expires_on))
+    # The response: the class, sha256(class_id || token) and the six numbers; nothing else.
+    assert resp_rows == [(class_id, hashlib.sha256(f"{class_id}{t}".encode()).hexdigest(), "095372")]
+    everything = repr(tables)
+    assert t not in everything and key not in everything
+
+
+def test_sqlite_file_never_holds_the_token_and_is_private(tmp_path):
+    path = tmp_path / "data" / "poll.sqlite"
+    store = poll.open_store(f"sqlite:{path}")
+    assert not path.parent.exists()  # nothing is created until the first operation
+    code, key = store.create_class()
+    t = token()
+    assert store.submit(code, t, A) == "received"
+    raw = b"".join(p.read_bytes() for p in path.parent.iterdir())
+    assert t.encode() not in raw and key.encode() not in raw
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_one_response_per_browser_per_class(store, backend):
+    code1, key1 = store.create_class()
+    code2, key2 = store.create_class()
+    t = token()
+    assert store.submit(code1, t, A) == "received"
+    assert store.submit(code1, t, B) == "already-sent"
+    assert store.submit(code1.lower(), t, A) == "already-sent"
+    assert store.submit(code2, t, C) == "received"  # the same browser, another class
+
+    assert store.results(code1, key1)["responses"] == 1
+    assert store.results(code2, key2)["responses"] == 1
+    rows = backend[1]()["poll_response"][1]
+    assert len(rows) == 2
+    (class_a, hash_a, _), (class_b, hash_b, _) = rows
+    assert class_a != class_b and hash_a != hash_b  # nothing links the two responses
+    assert sorted(r[2] for r in rows) == ["095372", "285462"]  # the first answers were kept, B was not stored
+
+
+def test_the_numbers_are_shown_only_from_five_responses(store):
+    code, key = store.create_class()
+    tokens = [token() for _ in range(5)]
+    for t, answers in zip(tokens[:4], (A, B, C, D)):
+        assert store.submit(code, t, answers) == "received"
+    # A browser sending again does not make a fifth response.
+    assert store.submit(code, tokens[3], E) == "already-sent"
+    assert store.results(code, key) == {"responses": 4, "threshold": 5, "shown": False, "statements": None}
+
+    assert store.submit(code, tokens[4], E) == "received"
+    assert store.results(code, key) == {"responses": 5, "threshold": 5, "shown": True, "statements": COUNTS_ABCDE}
+
+
+def test_a_wrong_key_or_an_unknown_class_is_refused(store):
+    code, key = store.create_class()
+    _, other_key = store.create_class()
+    assert store.submit(code, token(), A) == "received"
+    for wrong in (
+        "",
+        "not-the-key",
+        key[:-1],
+        other_key,
+        key.upper() if key.upper() != key else key + "x",
+        None,
+        42,
+        "x" * 5000,
+    ):
+        with pytest.raises(poll.WrongKey):
+            store.results(code, wrong)
+    with pytest.raises(poll.UnknownClass):
+        store.results("ZZZZZZ" if code != "ZZZZZZ" else "YYYYYY", key)
+    for malformed in ("", "ABC", "ABCDEFG", "0O1IL2", None, 123456):
+        with pytest.raises(poll.UnknownClass):
+            store.results(malformed, key)
+        assert store.submit(malformed, token(), A) == "unknown-class"
+    assert store.submit("ZZZZZZ" if code != "ZZZZZZ" else "YYYYYY", token(), A) == "unknown-class"
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        [3, 3, 3, 3, 3],  # five numbers
+        [3, 3, 3, 3, 3, 3, 3],  # seven
+        [3, 3, 3, 3, 3, 10],
+        [3, 3, 3, 3, 3, -1],
+        [3, 3, 3, 3, 3, "3"],
+        [3, 3, 3, 3, 3, 3.0],
+        [3, 3, 3, 3, 3, 2.5],
+        [3, 3, 3, 3, 3, True],
+        [3, 3, 3, 3, 3, None],
+        [],
+        "333333",
+        None,
+        {"0": 3},
+        (3, 3, 3, 3, 3, 3),  # not a list (JSON gives lists)
+    ],
+)
+def test_invalid_answers_are_refused_and_nothing_is_stored(store, backend, answers):
+    code, key = store.create_class()
+    assert store.submit(code, token(), answers) == "invalid"
+    assert backend[1]()["poll_response"][1] == []
+    assert store.results(code, key)["responses"] == 0
+
+
+@pytest.mark.parametrize(
+    "bad_token",
+    [
+        "a" * 15,
+        "a" * 129,
+        "a" * 15 + "!",
+        "a b c d e f g h i j",
+        "aaaaaaaaaaaaaaaaé",
+        "",
+        None,
+        1234567890123456789,
+        ["a" * 20],
+    ],
+)
+def test_invalid_tokens_are_refused(store, bad_token):
+    code, key = store.create_class()
+    assert store.submit(code, bad_token, A) == "invalid"
+    assert store.results(code, key)["responses"] == 0
+
+
+def test_tokens_of_16_and_128_characters_are_accepted(store):
+    code, key = store.create_class()
+    assert store.submit(code, "A-_z09" + "x" * 10, A) == "received"
+    assert store.submit(code, "y" * 128, B) == "received"
+    assert store.results(code, key)["responses"] == 2
+
+
+def test_two_learners_sending_at_the_same_moment_are_both_stored(store):
+    for n in (2, 12):
+        code, key = store.create_class()
+        start = threading.Barrier(n)
+        results: list[str] = []
+
+        def learner(i: int, code=code, start=start, results=results) -> None:
+            t = token()
+            start.wait()
+            results.append(store.submit(code, t, [i % 10] * 6))
+
+        threads = [threading.Thread(target=learner, args=(i,)) for i in range(n)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=60)
+        assert results == ["received"] * n
+        assert store.results(code, key)["responses"] == n
+
+
+def test_the_same_token_sent_twice_at_the_same_moment_is_stored_once(store, backend):
+    code, key = store.create_class()
+    t = token()
+    n = 8
+    start = threading.Barrier(n)
+    results: list[str] = []
+
+    def send(i: int) -> None:
+        start.wait()
+        results.append(store.submit(code, t, [i] * 6))
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert sorted(results) == ["already-sent"] * (n - 1) + ["received"]
+    assert len(backend[1]()["poll_response"][1]) == 1
+    assert store.results(code, key)["responses"] == 1
+
+
+def test_a_class_expires_after_30_days_with_its_responses(backend):
+    day = [dt.date(2026, 3, 1)]
+    store = poll.open_store(backend[0], today=lambda: day[0])
+    code, key = store.create_class()
+    assert store.submit(code, token(), A) == "received"
+    day[0] = dt.date(2026, 3, 31)  # the 30th day: still open
+    assert store.submit(code, token(), B) == "received"
+    assert store.results(code, key)["responses"] == 2
+    day[0] = dt.date(2026, 4, 1)
+    assert store.submit(code, token(), C) == "unknown-class"
+    with pytest.raises(poll.UnknownClass):
+        store.results(code, key)
+    # Gone from the database, responses and all.
+    tables = backend[1]()
+    assert tables["poll_class"][1] == [] and tables["poll_response"][1] == []
+
+
+def test_a_class_keeps_the_number_of_statements_it_was_opened_with(backend):
+    three = poll.open_store(backend[0], statements=3)
+    code, key = three.create_class()
+    six = poll.open_store(backend[0])  # the same database, a server with six statements
+    assert six.submit(code, token(), A) == "invalid"
+    assert six.submit(code, token(), [9, 0, 4]) == "received"
+    assert six.results(code, key) == {"responses": 1, "threshold": 5, "shown": False, "statements": None}
+    for answers in ([9, 0, 5], [9, 1, 5], [8, 1, 5], [9, 1, 4]):
+        assert three.submit(code, token(), answers) == "received"
+    assert six.results(code, key)["statements"] == [
+        [0, 0, 0, 0, 0, 0, 0, 0, 1, 4],
+        [2, 3, 0, 0, 0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 2, 3, 0, 0, 0, 0],
+    ]
+
+
+def test_two_stores_creating_the_tables_together_do_not_collide(backend):
+    stores = [poll.open_store(backend[0]) for _ in range(4)]
+    start = threading.Barrier(len(stores))
+    codes: list[str] = []
+
+    def first_use(s):
+        start.wait()
+        codes.append(s.create_class()[0])
+
+    threads = [threading.Thread(target=first_use, args=(s,)) for s in stores]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert len(set(codes)) == 4
+
+
+# --------------------------------------------------------------------------- opening a store
+def test_open_store_picks_the_database_from_the_url_and_the_environment(tmp_path):
+    assert poll.open_store("postgresql://u:secret@127.0.0.1:1/db").kind == "postgresql"
+    assert poll.open_store("postgres://127.0.0.1/db").kind == "postgresql"
+    assert poll.open_store(None, env={"BALINT_KIT_POLL_URL": "postgresql://127.0.0.1/x"}).kind == "postgresql"
+
+    s = poll.open_store(f"sqlite://{tmp_path}/a.sqlite")
+    assert s.kind == "sqlite" and s.path == tmp_path / "a.sqlite"
+    s = poll.open_store(None, env={"BALINT_KIT_POLL_DB": str(tmp_path / "b.sqlite")})
+    assert s.path == tmp_path / "b.sqlite"
+    s = poll.open_store("", env={"XDG_DATA_HOME": str(tmp_path / "xdg")})
+    assert s.path == tmp_path / "xdg" / "balint-kit" / "poll.sqlite"
+    assert not (tmp_path / "xdg").exists()
+    s = poll.open_store(None, env={})
+    assert s.path == Path.home() / ".local" / "share" / "balint-kit" / "poll.sqlite"
+
+    with pytest.raises(ValueError) as err:
+        poll.open_store("mysql://root:hunter2@db/x")
+    assert "hunter2" not in str(err.value) and "mysql" in str(err.value)
+    assert "secret" not in poll.open_store("postgresql://u:secret@127.0.0.1:1/db").where()
+
+
+def test_the_default_store_is_sqlite_in_the_users_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    monkeypatch.delenv("BALINT_KIT_POLL_DB", raising=False)
+    monkeypatch.delenv("BALINT_KIT_POLL_URL", raising=False)
+    store = poll.open_store()
+    code, _ = store.create_class()
+    assert store.submit(code, token(), A) == "received"
+    assert (tmp_path / "share" / "balint-kit" / "poll.sqlite").is_file()
+
+
+# --------------------------------------------------------------------------- pure functions
+def test_tally_and_summarise_by_hand():
+    assert poll.tally(["012", "019", "999"], 3) == [
+        [2, 0, 0, 0, 0, 0, 0, 0, 0, 1],  # 0, 0, 9
+        [0, 2, 0, 0, 0, 0, 0, 0, 0, 1],  # 1, 1, 9
+        [0, 0, 1, 0, 0, 0, 0, 0, 0, 2],  # 2, 9, 9
+    ]
+    assert poll.summarise(["012", "019", "999"], 3, threshold=4) == {
+        "responses": 3,
+        "threshold": 4,
+        "shown": False,
+        "statements": None,
+    }
+    assert poll.summarise([], 6) == {"responses": 0, "threshold": 5, "shown": False, "statements": None}
+    assert poll.encode_answers(A) == "095372" and poll.decode_answers("095372") == A
+
+
+def test_token_hashes_differ_between_classes():
+    t = "a" * 20
+    assert poll.hash_token("c1", t) != poll.hash_token("c2", t)
+    assert poll.hash_token("c1", t) == hashlib.sha256(b"c1" + t.encode()).hexdigest()
+
+
+def test_normalise_code():
+    assert poll.normalise_code(" k7q-x3m ") == "K7QX3M"
+    assert poll.normalise_code("K7QX3") is None
+    assert poll.normalise_code("K7QX3O") is None  # O is not in the alphabet
+    assert poll.normalise_code(None) is None
