@@ -47,7 +47,7 @@ class Server:
     """A running course site."""
 
     def __init__(self, extra_args: list[str] | None = None, log_name: str = "server.log", root: str | Path = "course",
-                 data: Path | None = None):
+                 data: Path | None = None, env: dict[str, str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         (ROOT / "artifacts").mkdir(exist_ok=True)
@@ -56,7 +56,7 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "widgets.site", str(root), f"--port={self.port}", "--no-browser", *(extra_args or [])],
             cwd=ROOT,
-            env={**os.environ, "BALINT_KIT_DATA": str(data)} if data else None,  # a private copy of data/
+            env={**os.environ, **({"BALINT_KIT_DATA": str(data)} if data else {}), **(env or {})},
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
@@ -96,8 +96,11 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def site():
-    server = Server()
+def site(tmp_path_factory):
+    # The class poll's SQLite file goes to a private folder, not the tester's home.
+    poll_db = tmp_path_factory.mktemp("poll") / "poll.sqlite"
+    server = Server(env={"BALINT_KIT_POLL_DB": str(poll_db)})
+    server.poll_db = poll_db
     yield server
     server.stop()
 
@@ -129,8 +132,9 @@ def watch():
     return Watch()
 
 
-@pytest.fixture
-def context(browser, watch):
+def watched_context(browser, watch):
+    """A browser context (one learner's browser) that blocks and records requests leaving
+    127.0.0.1 and records console and page errors in ``watch``."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
 
     def route(r):
@@ -147,6 +151,12 @@ def context(browser, watch):
         page.on("pageerror", lambda e: watch.errors.append(f"page error: {e}"))
 
     ctx.on("page", on_page)
+    return ctx
+
+
+@pytest.fixture
+def context(browser, watch):
+    ctx = watched_context(browser, watch)
     yield ctx
     ctx.close()
     watch.check()

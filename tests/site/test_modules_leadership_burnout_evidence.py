@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ROOT, assert_no_error_output, screenshot, wait_rendered
+from .conftest import ROOT, assert_no_error_output, screenshot, wait_rendered, watched_context
 
 pytestmark = pytest.mark.site
 DATA = ROOT / "data"
@@ -163,3 +163,61 @@ def test_the_evidence_explorer_filters_and_charts(site, context):
     assert "SMD 1.46 (0.86 to 2.06)" in page.locator(".kit-ev-chart").get_attribute("aria-label")
     screenshot(page, "08-evidence-chart")
     assert_no_error_output(page)
+
+
+# --------------------------------------------------------------------------- module 7: Stockman's statements and the class view
+def test_a_class_poll_from_the_instructors_page_and_five_learners_browsers(site, browser, watch):
+    import sqlite3
+
+    instructor = watched_context(browser, watch)
+    page = instructor.new_page()
+    page.goto(site.url + "/voila/render/instructor/class_poll.ipynb")
+    wait_rendered(page, ready=".kit-classpoll")
+    page.locator(".kit-cp-open").click()
+    page.wait_for_selector(".kit-cp-code-value")
+    code = page.locator(".kit-cp-code-value").inner_text()
+    assert len(code) == 6
+    page.wait_for_selector(".kit-cp-count")
+    assert page.locator(".kit-cp-count").inner_text() == "Answers received: 0."
+    # Five learners, each in their own browser, answer all six statements and send them.
+    answers = [[9, 8, 7, 6, 5, 4], [9, 0, 0, 0, 0, 0], [5, 5, 5, 5, 5, 5], [0, 1, 2, 3, 4, 5], [9, 9, 9, 9, 9, 9]]
+    for n, values in enumerate(answers):
+        ctx = watched_context(browser, watch)
+        learner = ctx.new_page()
+        learner.goto(site.url + "/voila/render/07_burnout.ipynb")
+        wait_rendered(learner)
+        items = learner.locator(".kit-ge-item")
+        if n == 0:
+            # Sending with a statement unanswered is refused in plain words, and nothing is sent.
+            learner.locator(".kit-ge-code").fill(code)
+            learner.locator(".kit-ge-send-button").click()
+            assert learner.locator(".kit-ge-status").inner_text() == "Answer all six statements first; then you can send them."
+        for i, v in enumerate(values):
+            items.nth(i).locator(f'input[value="{v}"]').check()
+        learner.locator(".kit-ge-code").fill(code.lower())  # typed in lower case: still the class
+        learner.locator(".kit-ge-send-button").click()
+        learner.wait_for_function("() => document.querySelector('.kit-ge-status').innerText.startsWith('Sent.')")
+        if n == 0:
+            learner.locator(".kit-ge-send-button").click()  # once per browser per class
+            learner.wait_for_function("() => document.querySelector('.kit-ge-status').innerText.startsWith('This browser has already sent')")
+            screenshot(learner, "07-group-evaluation-sent")
+        if n == 3:
+            page.locator(".kit-cp-refresh").click()
+            page.wait_for_function("() => document.querySelector('.kit-cp-count').innerText === 'Answers received: 4.'")
+            assert page.locator(".kit-cp-table").count() == 0  # below five: counts only
+        ctx.close()
+    page.locator(".kit-cp-refresh").click()
+    page.wait_for_selector(".kit-cp-table")
+    assert page.locator(".kit-cp-count").inner_text() == "Answers received: 5."
+    # Statement 1: 9, 9, 5, 0, 9 -> three 9s, one 5, one 0 (worked by hand).
+    first = page.locator(".kit-cp-table tbody tr").first.locator("td")
+    assert [first.nth(v).inner_text() for v in range(10)] == ["1", "0", "0", "0", "0", "1", "0", "0", "0", "3"]
+    screenshot(page, "instructor-class-poll")
+    instructor.close()
+    # What the server stored: six numbers and a hash per response, no token, no time.
+    with sqlite3.connect(site.poll_db) as db:
+        columns = [r[1] for r in db.execute("PRAGMA table_info(poll_response)")]
+        assert columns == ["class_id", "token_hash", "answers"]
+        stored = sorted(r[0] for r in db.execute("SELECT answers FROM poll_response"))
+    assert stored == sorted("".join(map(str, a)) for a in answers)
+    watch.check()

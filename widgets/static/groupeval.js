@@ -113,6 +113,9 @@ function renderLearner(model, root) {
     const values = meta.statements.map((s) => answers[s.id]);
     if (!code) { status.textContent = t("ge-need-code"); return; }
     if (values.some((v) => typeof v !== "number")) { status.textContent = t("ge-need-all"); return; }
+    // A class this browser has sent to already: say so without asking the server again.
+    const sent = readStored(kitKey("poll-sent"), {});
+    if (sent[code]) { status.textContent = t("ge-status-already-sent"); return; }
     const tokens = readStored(kitKey("poll-tokens"), {});
     if (!tokens[code]) { tokens[code] = randomToken(); store(kitKey("poll-tokens"), tokens); }
     sendButton.disabled = true;
@@ -126,6 +129,11 @@ function renderLearner(model, root) {
       .then((r) => r.json().catch(() => ({})).then((body) => ({ code: r.status, body })))
       .then(({ code: http, body }) => {
         const kind = (body && body.status) || (http === 201 ? "received" : "failed");
+        if (kind === "received" || kind === "already-sent") {
+          const done = readStored(kitKey("poll-sent"), {});
+          done[code] = true;
+          store(kitKey("poll-sent"), done);
+        }
         status.textContent = t("ge-status-" + (["received", "already-sent", "unknown-class", "invalid"].includes(kind) ? kind : "failed"));
       })
       .catch(() => { status.textContent = t("ge-status-failed"); })
