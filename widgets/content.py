@@ -338,6 +338,8 @@ class PresetPhase(_Strict):
     kit_suggestion: bool
     """True when no source gives this phase's minutes and the range is the kit's own suggestion."""
     note: Text | None = None
+    cue: ShortText | None = None
+    """A cue for this format (e.g. an online safety prompt), shown by the timer instead of the phase's own."""
 
     @model_validator(mode="after")
     def _range(self) -> PresetPhase:
@@ -719,6 +721,143 @@ class Evidence(_Strict):
         return set(self.summary_sources) | {s.reference for s in self.studies}
 
 
+# --------------------------------------------------------------------------- online groups (module 6)
+class SourcedLine(_Strict):
+    id: Key
+    text: Text
+    sources: list[Key] = Field(min_length=1)
+
+
+class RecordingPolicy(_Strict):
+    id: Key
+    label: ShortText
+    """What the organiser chooses in the generator."""
+    text: Text
+    """The pledge's sentence on recording; may contain {organiser}."""
+
+
+class Pledge(_Strict):
+    title: ShortText
+    intro: Text
+    """The opening sentence; may contain {group}, {organiser} and {date}."""
+    contents: list[SourcedLine] = Field(min_length=7, max_length=7)
+    """The seven contents of the consensus's confidentiality pledge."""
+    recording: list[RecordingPolicy] = Field(min_length=1)
+    closing: Text
+    sign_line: ShortText
+    sources: list[Key] = Field(min_length=1)
+
+
+class ChecklistStep(_Strict):
+    id: Key
+    title: ShortText
+    when: Text
+    """When the step is done, in words ("a week before", "30 minutes before")."""
+    minutes_before: int | None = Field(default=None, ge=0, le=60 * 24 * 60)
+    """Minutes before the session start when the step is due; None for steps during the session."""
+    items: list[SourcedLine] = Field(min_length=1)
+
+
+class OnlineGroups(_Strict):
+    """``data/online.yaml``: the confidentiality pledge and the organiser's checklist."""
+
+    pledge: Pledge
+    checklist: list[ChecklistStep] = Field(min_length=4, max_length=4)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> OnlineGroups:
+        _no_duplicates([c.id for c in self.pledge.contents], "pledge content id")
+        _no_duplicates([r.id for r in self.pledge.recording], "recording policy id")
+        _no_duplicates([s.id for s in self.checklist], "checklist step id")
+        _no_duplicates([i.id for s in self.checklist for i in s.items], "checklist item id")
+        return self
+
+    def cited_keys(self) -> set[str]:
+        keys = set(self.pledge.sources) | {k for c in self.pledge.contents for k in c.sources}
+        return keys | {k for s in self.checklist for i in s.items for k in i.sources}
+
+
+# --------------------------------------------------------------------------- role-play (module 5)
+CaseSetting = Literal[
+    "general-practice", "hospital-ward", "psychiatry", "oncology", "paediatrics", "emergency", "nursing",
+    "clinical-psychology", "school-psychology", "social-work",
+]
+
+
+class Case(_Strict):
+    """``data/cases/<id>.yaml``: a fictional case vignette, told from the presenter's side."""
+
+    id: Key
+    title: ShortText
+    setting: CaseSetting
+    profession: ShortText
+    themes: list[ShortText] = Field(min_length=1, max_length=8)
+    difficulty: Literal["introductory", "intermediate", "advanced"]
+    fictional: Text
+    content_note: Text | None = None
+    story: Text
+    """What happened, as the presenter would tell it."""
+    felt: Text
+    """What the presenter felt."""
+    unsaid: Text
+    """What stays unsaid (for the presenter's card only)."""
+    request: ShortText
+    """The presenter's question to the group."""
+    sample_associations: list[Text] = Field(min_length=4, max_length=12)
+    """Associations written for the kit, to compare with in the member's seat."""
+
+    @field_validator("fictional")
+    @classmethod
+    def _says_fictional(cls, text: str) -> str:
+        if "fictional" not in text.lower():
+            raise ValueError("the fictional line must say that the case is fictional")
+        return text
+
+
+class RoleCard(_Strict):
+    id: Key
+    name: ShortText
+    kind: Literal["presenter", "leader", "co-leader", "member", "observer"]
+    card: Text
+    """What this role does, for its printed card."""
+    tips: list[Text] = Field(default_factory=list)
+    sources: list[Key] = Field(min_length=1)
+
+
+class Behaviour(_Strict):
+    """An optional behaviour prompt a trainer may hand to a member (the advice-giver...)."""
+
+    id: Key
+    name: ShortText
+    prompt: Text
+    derailment: Key | None = None
+    """The derailment (leadership.yaml) it plays out, if any."""
+
+
+class Roles(_Strict):
+    """``data/roles.yaml``: role cards, behaviour prompts, and each role's prompt in each phase."""
+
+    roles: list[RoleCard] = Field(min_length=5)
+    behaviours: list[Behaviour] = Field(min_length=4)
+    phase_prompts: dict[Key, dict[Literal["presenter", "leader", "co-leader", "member", "observer"], Text]]
+    """For every phase id of session.yaml: what each role does in it."""
+    online_prompts: dict[Key, dict[Literal["presenter", "leader", "co-leader", "member", "observer"], Text]] = Field(default_factory=dict)
+    """Extra prompts for online presets, by phase id."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Roles:
+        _no_duplicates([r.id for r in self.roles], "role id")
+        _no_duplicates([b.id for b in self.behaviours], "behaviour id")
+        kinds = {r.kind for r in self.roles}
+        for kind in ("presenter", "leader", "co-leader", "member", "observer"):
+            if kind not in kinds:
+                raise ValueError(f"there is no role card for the {kind}")
+        return self
+
+    def cited_keys(self) -> set[str]:
+        return {k for r in self.roles for k in r.sources}
+
+
 # --------------------------------------------------------------------------- interface text
 class UIText(BaseModel):
     """Every learner-facing string the code shows, so that it can be translated."""
@@ -744,6 +883,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "leadership.yaml": Leadership,
     "group_evaluation.yaml": GroupEvaluation,
     "evidence.yaml": Evidence,
+    "online.yaml": OnlineGroups,
+    "roles.yaml": Roles,
     "ui/en.yaml": UIText,
 }
 """Which schema each data file follows; quizzes/*.yaml follow :class:`Quiz`."""
@@ -772,6 +913,8 @@ def schema_for(relpath: str) -> type[BaseModel]:
         return Scenario
     if relpath.startswith("instruments/"):
         return Instrument
+    if relpath.startswith("cases/"):
+        return Case
     try:
         return SCHEMAS[relpath]
     except KeyError:
@@ -930,6 +1073,28 @@ def group_evaluation() -> GroupEvaluation:
 
 def evidence() -> Evidence:
     return load("evidence.yaml")
+
+
+def online() -> OnlineGroups:
+    return load("online.yaml")
+
+
+def roles() -> Roles:
+    return load("roles.yaml")
+
+
+def case_ids() -> list[str]:
+    folder = data_dir() / "cases"
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def case(case_id: str) -> Case:
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", case_id):
+        raise ContentError(f"cases/{case_id}.yaml", "that is not a case name")
+    c = load(f"cases/{case_id}.yaml")
+    if c.id != case_id:
+        raise ContentError(f"cases/{case_id}.yaml", f"its id is '{c.id}' but the file is named '{case_id}'")
+    return c
 
 
 def ui() -> UIText:

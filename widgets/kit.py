@@ -350,6 +350,58 @@ def leader_simulator():
     return build(_t(), _asset_version())
 
 
+# --------------------------------------------------------------------------- module 5: role-play
+@_safe
+def case_library():
+    """The case vignettes of data/cases/: filter by setting, theme and difficulty, draw one, print it."""
+    from .roleplay_view import case_library as build
+
+    return build(_t())
+
+
+@_safe
+def role_play(preset_id: str = "classic-in-person"):
+    """A guided role-play: case, role assignment, printed cards, the timer with prompts per role, debrief."""
+    from .roleplay_view import role_play as build
+
+    return build(_t(), preset_id)
+
+
+@_safe
+def solo_rehearsal():
+    """For a self-learner: the presenter's or a member's seat with a case, kept in the browser."""
+    from .roleplay_view import solo_rehearsal as build
+
+    return build(_t())
+
+
+# --------------------------------------------------------------------------- module 6: online groups
+@_safe
+def pledge_generator():
+    """A printable confidentiality pledge for an online group, made in the browser only."""
+    from .online_view import pledge_generator as build
+
+    online = content.online()
+    content.require_sources(online.cited_keys(), "online.yaml")
+    return build(online, _t())
+
+
+@_safe
+def organiser_checklist():
+    """The organiser's four steps before and during an online session, with what is still open."""
+    from .online_view import OrganiserChecklist
+
+    online = content.online()
+    content.require_sources(online.cited_keys(), "online.yaml")
+    return OrganiserChecklist(online, _t())
+
+
+@_safe
+def incident_exercise():
+    """Situations from online sessions: choose the leader's or administrator's response."""
+    return knowledge_check.__wrapped__("06_online_incidents")
+
+
 # --------------------------------------------------------------------------- module 7: burnout
 @_safe
 def burnout_check(instrument_id: str = "cbi"):
@@ -456,6 +508,13 @@ def cited_in_notebook(path: Path) -> set[str]:
                         pass  # the simulator names the broken file; the page's other sources still list
             for name in _INSTRUMENT.findall(source):
                 keys.update(content.instrument(name or "cbi").cited_keys())
+            if "kit.role_play(" in source:
+                keys.update(content.roles().cited_keys())
+                keys.update(content.session().cited_keys())
+            if "kit.pledge_generator(" in source or "kit.organiser_checklist(" in source:
+                keys.update(content.online().cited_keys())
+            if "kit.incident_exercise(" in source:
+                keys.update(content.quiz("06_online_incidents").cited_keys())
             if "kit.group_evaluation(" in source or "kit.class_poll(" in source:
                 keys.update(content.group_evaluation().cited_keys())
             if "kit.evidence_" in source:

@@ -83,7 +83,7 @@ def preset_plan(preset_id: str) -> tuple[str, list[dict]]:
     for i, pp in enumerate(preset.phases):
         phase = session.phase(pp.phase)
         plan.append(
-            {"id": f"{pp.phase}-{i + 1}", "name": _shorten(phase.name), "minutes": pp.suggested, "cue": _shorten(phase.cue)}
+            {"id": f"{pp.phase}-{i + 1}", "name": _shorten(phase.name), "minutes": pp.suggested, "cue": _shorten(pp.cue or phase.cue)}
         )
     try:
         return preset.title, clean_plan(plan)

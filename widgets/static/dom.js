@@ -15,3 +15,23 @@ function kitKey(name) {
   const base = (document.body && document.body.dataset.kitBase) || "/";
   return "balint-kit:v1:" + base + ":" + name;
 }
+
+// Print one part of the page (a pledge, role cards, a case): a copy of `node` is put in a
+// print-only container and the browser's print dialog opens (paper or PDF); the page's
+// navigation and everything else are left out by the print style in kit.css.
+function kitPrint(node) {
+  const old = document.getElementById("kit-print-root");
+  if (old) old.remove();
+  const root = document.createElement("div");
+  root.id = "kit-print-root";
+  root.append(node.cloneNode(true));
+  document.body.append(root);
+  document.body.classList.add("kit-printing");
+  const done = () => {
+    document.body.classList.remove("kit-printing");
+    root.remove();
+    window.removeEventListener("afterprint", done);
+  };
+  window.addEventListener("afterprint", done);
+  window.print();
+}

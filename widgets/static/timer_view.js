@@ -293,6 +293,12 @@ function render({ model, el: root }) {
         if (soundOn) tBeep(audio, 2);
       }
     }
+    if (v.phaseIndex !== last.index || v.finished !== last.finished) {
+      // Other widgets on the page (the role-play's prompts per role) follow the phase.
+      const phase = state.plan[Math.min(v.phaseIndex, state.plan.length - 1)];
+      window.dispatchEvent(new CustomEvent("kit-timer-phase", { detail: {
+        planId: model.get("plan_id") || "plan", index: v.phaseIndex, id: phase ? phase.id : "", finished: v.finished } }));
+    }
     last = { index: v.phaseIndex, warning: v.warning, finished: v.finished };
   };
 
