@@ -18,7 +18,7 @@ from .content import OnlineGroups, UIText
 from .esm import bundle
 
 PLEDGE_KEYS = ("pledge-title", "pledge-explain", "pledge-group", "pledge-organiser", "pledge-date", "pledge-recording",
-               "pledge-preview", "pledge-print")
+               "pledge-preview", "pledge-print", "pledge-date-locale")
 CHECK_KEYS = ("check-title", "check-explain", "check-start", "check-summary", "check-state-done", "check-state-open",
               "check-state-overdue", "check-state-due-soon", "check-state-later", "check-due", "check-reset", "check-progress")
 

@@ -77,6 +77,18 @@ def _expected_widgets(module: str) -> dict[str, int]:
         evidence = _yaml("evidence.yaml")
         out[".kit-ev-table tbody tr"] = len(evidence["studies"])
         out[".kit-evidence .kit-chart.js-plotly-plot"] = 1 if any(s.get("effects") for s in evidence["studies"]) else 0
+    if calls("case_library"):
+        out[".kit-case-item"] = len(list((DATA / "cases").glob("*.yaml"))) * calls("case_library")
+    if calls("role_play"):
+        out[".kit-roleplay .kit-rp-step"] = 5 * calls("role_play")
+    if calls("solo_rehearsal"):
+        out[".kit-solo .kit-solo-area"] = calls("solo_rehearsal")
+    if calls("pledge_generator"):
+        out[".kit-pledge-contents li"] = len(_yaml("online.yaml")["pledge"]["contents"])
+    if calls("organiser_checklist"):
+        out[".kit-check-step"] = len(_yaml("online.yaml")["checklist"])
+    if calls("incident_exercise"):
+        out['.kit-quiz[data-quiz="06_online_incidents"] .kit-quiz-item'] = len(_yaml("quizzes/06_online_incidents.yaml")["items"])
     if calls("evidence_summary"):
         out[".kit-evidence-summary li"] = len(_yaml("evidence.yaml")["summary"])
     return out

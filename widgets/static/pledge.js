@@ -53,7 +53,7 @@ function render({ model, el: root }) {
     const fields = {};
     for (const [name, input] of Object.entries(inputs)) fields[name] = input.value;
     try { localStorage.setItem(key, JSON.stringify(fields)); } catch (e) { /* private mode: the form still works */ }
-    const p = pledgeBuild(template, fields, document.documentElement.lang || "en-GB");
+    const p = pledgeBuild(template, fields, t("pledge-date-locale"));
     preview.textContent = "";
     preview.append(el("h3", "", p.title), el("p", "", p.intro));
     const list = el("ol", "kit-pledge-contents");

@@ -55,7 +55,7 @@ function render({ model, el: root }) {
       view.area.append(el("p", "kit-score", f.head));
       for (const entry of f.entries || []) {
         const p = el("p", "kit-feedback " + (entry.right ? "kit-right" : "kit-wrong"));
-        p.append(el("b", "", entry.tag + " "), document.createTextNode(`${entry.option}: ${entry.text}`));
+        p.append(el("b", "", entry.tag + " "), document.createTextNode(`${String(entry.option).replace(/[.!?]$/, "")}: ${entry.text}`));
         view.area.append(p);
       }
     }

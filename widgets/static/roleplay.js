@@ -282,6 +282,7 @@ function renderRolePlay(model, root) {
     save({ people });
     seatStatus.textContent = t("rp-assigned").replace("{count}", people.length);
     showSeating();
+    showPrompts(shownPhase.key, shownPhase.finished);  // only the roles now in play
   });
 
   function handouts() {
@@ -308,7 +309,9 @@ function renderRolePlay(model, root) {
     return box;
   }
 
+  let shownPhase = { key: null, finished: false };
   function showPrompts(phaseKey, finished) {
+    shownPhase = { key: phaseKey, finished };
     now.textContent = "";
     const preset = model.get("preset") || {};
     if (finished) {
