@@ -55,7 +55,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PAGES = ["bare", "index", "01_history", "02_ground_rules", "03_session_structure", "04_leadership", "07_burnout", "08_evidence", "instructor/timer"]
+PAGES = ["bare", "index", "01_history", "02_ground_rules", "03_session_structure", "04_leadership", "05_role_play", "06_online_groups", "07_burnout", "08_evidence", "instructor/timer"]
 CONFIG_RE = re.compile(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', re.S)
 
 
