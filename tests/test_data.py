@@ -16,6 +16,8 @@ COURSE = ROOT / "course"
 
 DATA_FILES = sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*.yaml"))
 NOTEBOOKS = sorted(COURSE.glob("*.ipynb"))
+PAGES = NOTEBOOKS + sorted((COURSE / "instructor").glob("*.ipynb"))
+"""Module notebooks and the instructors' pages: the checks on citations and cells cover both."""
 REF_LINK = re.compile(r"#ref-([A-Za-z0-9_.-]+)")
 REFLECTION_CALL = re.compile(r"kit\.reflection\(\s*[\"']([^\"']*)[\"']\s*\)")
 
@@ -65,7 +67,7 @@ def test_quiz_citations_resolve(module_id):
     assert sorted(content.quiz(module_id).cited_keys() - bib_keys()) == []
 
 
-@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("nb_path", PAGES, ids=lambda p: p.relative_to(COURSE).as_posix())
 def test_notebook_citations_resolve(nb_path):
     cited = {k for source in cells(nb_path, "markdown") for k in REF_LINK.findall(source)}
     assert sorted(cited - bib_keys()) == []
@@ -141,7 +143,7 @@ def test_timeline_has_enough_sourced_events():
             assert all(alt.sources for alt in e.disputed.alternatives), e.id
 
 
-@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("nb_path", PAGES, ids=lambda p: p.relative_to(COURSE).as_posix())
 def test_code_cells_are_one_line(nb_path):
     for source in cells(nb_path, "code"):
         stripped = source.strip()
@@ -149,7 +151,7 @@ def test_code_cells_are_one_line(nb_path):
         assert "\n" not in stripped, stripped
 
 
-@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("nb_path", PAGES, ids=lambda p: p.relative_to(COURSE).as_posix())
 def test_notebooks_have_no_outputs(nb_path):
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
@@ -158,10 +160,27 @@ def test_notebooks_have_no_outputs(nb_path):
             assert cell.get("execution_count") is None, cell["source"]
 
 
-@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("nb_path", PAGES, ids=lambda p: p.relative_to(COURSE).as_posix())
 def test_notebooks_import_the_kit_first(nb_path):
     code = cells(nb_path, "code")
     assert code[0].strip() == "from widgets import kit"
+
+
+def test_every_instructor_page_is_a_tool_in_the_course_map():
+    tools = {t.id for t in content.course_map().tools}
+    for nb_path in sorted((COURSE / "instructor").glob("*.ipynb")):
+        assert f"instructor/{nb_path.stem}" in tools, nb_path.name
+
+
+def test_ui_texts_used_by_the_browser_code_exist():
+    # Literal keys the anywidgets look up with t("...") must be in ui/en.yaml (a missing one
+    # would show the bare key on screen). Keys built at run time ("setting-" + id) are checked
+    # by the browser tests, which read the drawn text.
+    used = set()
+    for path in (ROOT / "widgets" / "static").glob("*.js"):
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z][a-z0-9-]*)["']\s*\)""", path.read_text(encoding="utf-8")))
+    assert len(used) > 50
+    assert sorted(used - set(content.ui().strings)) == []
 
 
 def test_ui_texts_used_by_the_code_exist():
