@@ -178,17 +178,36 @@ def test_parse_export_accepts_a_valid_file():
         "progress": {"01_history": {"completed": "2025-03-14"}},
         "quiz": {"01_history": {"q-enid": {"chosen": [0, 1, 2], "correct": True}}},
         "reflections": {"01_history-roots": {"text": "A private thought.", "saved": "2025-03-14T10:00"}},
+        "other": {},
     }
 
 
 def test_parse_export_cleans_the_parts():
     text = export(progress={"01_history": {"completed": "soon"}, "02_ground_rules": {"completed": "2025-01-02"}},
                   quiz="nope", reflections=None)
-    assert parse_export(text) == {"progress": {"02_ground_rules": {"completed": "2025-01-02"}}, "quiz": {}, "reflections": {}}
+    assert parse_export(text) == {"progress": {"02_ground_rules": {"completed": "2025-01-02"}}, "quiz": {}, "reflections": {}, "other": {}}
 
 
 def test_parse_export_with_no_parts():
-    assert parse_export('{"kit": "balint-course-kit", "version": 1}') == {"progress": {}, "quiz": {}, "reflections": {}}
+    assert parse_export('{"kit": "balint-course-kit", "version": 1}') == {"progress": {}, "quiz": {}, "reflections": {}, "other": {}}
+
+
+def test_the_rest_of_the_learners_data_comes_back_for_known_keys_only():
+    other = {
+        "cbi-history": '[{"date": "2026-10-01", "answers": {"personal-1": 75}}]',
+        "solo:the-wedding-in-june:associations": "A heavy feeling.",
+        "timer:online-consensus": "{}",
+        "progress": "not here",  # has its own field
+        "reflection:01_history-roots": "not here either",
+        "../../etc": "x",
+        "pledge-form": {"group": "not a string"},
+        "roleplay": "y" * 200_001,
+    }
+    assert parse_export(export(other=other))["other"] == {
+        "cbi-history": '[{"date": "2026-10-01", "answers": {"personal-1": 75}}]',
+        "solo:the-wedding-in-june:associations": "A heavy feeling.",
+        "timer:online-consensus": "{}",
+    }
 
 
 def code_of(text) -> str:

@@ -120,9 +120,10 @@ def test_import_good_file_merges_and_reports(store, monkeypatch):
             "q-enid": {"chosen": [0, 1, 2], "correct": True},
         }
     }
-    assert store.status == "Imported 1 completed modules, 1 answers and 1 reflections."
+    assert store.status == "Imported 1 completed modules, 1 answers, 1 reflections and 0 other items (self-check history, notes, checklists)."
     assert sent == [{"kind": "write-reflections",
-                     "reflections": {"01_history-roots": {"text": "Private.", "saved": "2025-02-01T09:00"}}}]
+                     "reflections": {"01_history-roots": {"text": "Private.", "saved": "2025-02-01T09:00"}},
+                     "other": {}}]
 
 
 @pytest.mark.parametrize(

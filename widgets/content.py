@@ -858,6 +858,136 @@ class Roles(_Strict):
         return {k for r in self.roles for k in r.sources}
 
 
+# --------------------------------------------------------------------------- around the modules (issue 8)
+class PlanItem(_Strict):
+    """One block of a course session: a module, an exercise, a role-play, a timed group..."""
+
+    minutes: int = Field(ge=1, le=480)
+    activity: ShortText
+    module: ModuleId | None = None
+    """The module (course_map.yaml) this block uses, if any."""
+    preset: Key | None = None
+    """The timer format (session.yaml) for a timed group, if any."""
+    case: Key | None = None
+    """A case (data/cases/) suggested for a role-play, if any."""
+    notes: Text | None = None
+
+
+class PlanSession(_Strict):
+    title: ShortText
+    items: list[PlanItem] = Field(min_length=1)
+
+
+class CoursePlan(_Strict):
+    id: Key
+    title: ShortText
+    audience: Text
+    format: Literal["evening-course", "workshop", "demonstration", "online-course"]
+    summary: Text
+    sessions: list[PlanSession] = Field(min_length=1)
+    kit_suggestion: Text
+    """Says that the plan is the kit's own suggestion, and what it rests on."""
+    sources: list[Key] = Field(default_factory=list)
+
+
+class TeachingNote(_Strict):
+    module: ModuleId
+    aims: list[Text] = Field(min_length=1)
+    questions: list[Text] = Field(min_length=2)
+    """Discussion questions."""
+    misunderstandings: list[Text] = Field(min_length=1)
+    upset: Text
+    """How to handle a learner upset by this module's material."""
+
+
+class Guide(_Strict):
+    """``data/guide.yaml``: the facilitator guide's course plans and teaching notes."""
+
+    plans: list[CoursePlan] = Field(min_length=4)
+    notes: list[TeachingNote] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Guide:
+        _no_duplicates([p.id for p in self.plans], "plan id")
+        _no_duplicates([n.module for n in self.notes], "teaching note module")
+        return self
+
+    def cited_keys(self) -> set[str]:
+        return {k for p in self.plans for k in p.sources}
+
+
+class Annotation(_Strict):
+    text: Text
+    phase: Key | None = None
+    rule: Key | None = None
+    skill: SkillId | None = None
+    derailment: Key | None = None
+
+    @model_validator(mode="after")
+    def _names_something(self) -> Annotation:
+        if not (self.phase or self.rule or self.skill or self.derailment):
+            raise ValueError("an annotation names the phase, the rule at stake, the leader skill or the derailment")
+        return self
+
+
+class Turn(_Strict):
+    id: Key
+    speaker: ShortText
+    """Who speaks, e.g. 'Leader', 'Presenter (Dr Rosa)', 'Member (Tom)'."""
+    role: Literal["leader", "co-leader", "presenter", "member", "narration"]
+    text: Text
+    phase: Key
+    annotation: Annotation | None = None
+
+
+class Transcript(_Strict):
+    """``data/transcript.yaml``: one complete fictional session, annotated."""
+
+    title: ShortText
+    fictional: Text
+    content_note: Text | None = None
+    setting: Text
+    turns: list[Turn] = Field(min_length=10)
+    sources: list[Key] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Transcript:
+        _no_duplicates([t.id for t in self.turns], "turn id")
+        if "fictional" not in self.fictional.lower():
+            raise ValueError("the fictional line must say that the session is fictional")
+        return self
+
+    def cited_keys(self) -> set[str]:
+        return set(self.sources)
+
+
+class Term(_Strict):
+    id: Key
+    term: ShortText
+    definition: Text
+    see_also: list[Key] = Field(default_factory=list)
+    sources: list[Key] = Field(min_length=1)
+
+
+class Glossary(_Strict):
+    """``data/glossary.yaml``: the terms the modules link to."""
+
+    terms: list[Term] = Field(min_length=10)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Glossary:
+        _no_duplicates([t.id for t in self.terms], "term id")
+        ids = {t.id for t in self.terms}
+        for t in self.terms:
+            for other in t.see_also:
+                if other not in ids:
+                    raise ValueError(f"the term '{t.id}' refers to '{other}', which is not in the glossary")
+        return self
+
+    def cited_keys(self) -> set[str]:
+        return {k for t in self.terms for k in t.sources}
+
+
 # --------------------------------------------------------------------------- interface text
 class UIText(BaseModel):
     """Every learner-facing string the code shows, so that it can be translated."""
@@ -885,6 +1015,9 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "evidence.yaml": Evidence,
     "online.yaml": OnlineGroups,
     "roles.yaml": Roles,
+    "guide.yaml": Guide,
+    "transcript.yaml": Transcript,
+    "glossary.yaml": Glossary,
     "ui/en.yaml": UIText,
 }
 """Which schema each data file follows; quizzes/*.yaml follow :class:`Quiz`."""
@@ -1095,6 +1228,18 @@ def case(case_id: str) -> Case:
     if c.id != case_id:
         raise ContentError(f"cases/{case_id}.yaml", f"its id is '{c.id}' but the file is named '{case_id}'")
     return c
+
+
+def guide() -> Guide:
+    return load("guide.yaml")
+
+
+def transcript() -> Transcript:
+    return load("transcript.yaml")
+
+
+def glossary() -> Glossary:
+    return load("glossary.yaml")
 
 
 def ui() -> UIText:

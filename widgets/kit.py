@@ -451,6 +451,64 @@ def evidence_summary() -> HTML:
     return HTML(summary_html(_t()))
 
 
+# --------------------------------------------------------------------------- around the modules
+@_safe
+def reading_list() -> HTML:
+    """Every publication the kit cites, grouped by topic (data/bibliography.yaml)."""
+    from .resources_view import reading_list as build
+
+    return HTML(build(_t(), format_reference))
+
+
+@_safe
+def glossary() -> HTML:
+    """The glossary (data/glossary.yaml), alphabetical, with anchors the modules link to."""
+    from .resources_view import glossary_html
+
+    return HTML(glossary_html(_t()))
+
+
+@_safe
+def transcript() -> HTML:
+    """The annotated fictional session (data/transcript.yaml); the notes open on demand."""
+    from .resources_view import transcript_html
+
+    return HTML(transcript_html(_t()))
+
+
+@_safe
+def course_plans() -> HTML:
+    """The facilitator guide's course plans with their timings (data/guide.yaml)."""
+    from .resources_view import course_plans_html
+
+    return HTML(course_plans_html(_t()))
+
+
+@_safe
+def teaching_notes() -> HTML:
+    """Teaching notes per module (data/guide.yaml)."""
+    from .resources_view import teaching_notes_html
+
+    return HTML(teaching_notes_html(_t()))
+
+
+@_safe
+def completion_record():
+    """A printable self-study record made from this browser's store, never sent to the server."""
+    from .resources_view import page_widget
+
+    return page_widget("record", _t())
+
+
+@_safe
+def my_data():
+    """Everything the kit keeps in this browser, with export, import and delete-all."""
+    from .resources_view import page_widget
+
+    t = _t()
+    return w.VBox([page_widget("mydata", t), get_store(_store_texts(t))])
+
+
 # --------------------------------------------------------------------------- helpers
 def format_reference(r: content.Reference) -> str:
     """One reference as HTML: authors, year, title, container, and a link."""
@@ -508,6 +566,12 @@ def cited_in_notebook(path: Path) -> set[str]:
                         pass  # the simulator names the broken file; the page's other sources still list
             for name in _INSTRUMENT.findall(source):
                 keys.update(content.instrument(name or "cbi").cited_keys())
+            if "kit.glossary(" in source:
+                keys.update(content.glossary().cited_keys())
+            if "kit.transcript(" in source:
+                keys.update(content.transcript().cited_keys())
+            if "kit.course_plans(" in source:
+                keys.update(content.guide().cited_keys())
             if "kit.role_play(" in source:
                 keys.update(content.roles().cited_keys())
                 keys.update(content.session().cited_keys())

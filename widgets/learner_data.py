@@ -108,6 +108,27 @@ def clean_reflections(value) -> dict:
     return out
 
 
+_OTHER = re.compile(
+    r"^(cbi-draft|cbi-history|group-eval|poll-tokens|poll-sent|poll-classes|roleplay|online-checklist|pledge-form"
+    r"|record-name|solo:[a-z0-9-]+:[a-z0-9-]+|timer:[A-Za-z0-9_-]{1,80})$"
+)
+MAX_OTHER_CHARS = 200_000
+
+
+def clean_other(value) -> dict:
+    """The rest of the learner's data (self-check history, notes, ticks...): known keys, text values.
+
+    Each value is the text the browser stored; the widget that reads it checks it again.
+    """
+    out: dict[str, str] = {}
+    if not isinstance(value, dict):
+        return out
+    for key, entry in list(value.items())[:500]:
+        if isinstance(key, str) and _OTHER.fullmatch(key) and isinstance(entry, str) and len(entry) <= MAX_OTHER_CHARS:
+            out[key] = entry
+    return out
+
+
 def parse_export(text: str) -> dict:
     """Read a file the kit exported; return its cleaned ``progress``, ``quiz`` and ``reflections``.
 
@@ -129,4 +150,5 @@ def parse_export(text: str) -> dict:
         "progress": clean_progress(raw.get("progress")),
         "quiz": clean_quiz(raw.get("quiz")),
         "reflections": clean_reflections(raw.get("reflections")),
+        "other": clean_other(raw.get("other")),
     }

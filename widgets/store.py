@@ -80,11 +80,12 @@ class BrowserStore(anywidget.AnyWidget):
             for module, answers in data["quiz"].items():
                 merged[module] = {**merged.get(module, {}), **answers}
             self.quiz = merged
-            self.send({"kind": "write-reflections", "reflections": data["reflections"]})
+            self.send({"kind": "write-reflections", "reflections": data["reflections"], "other": data["other"]})
             self.status = self.texts.get("import-done", "").format(
                 modules=len(data["progress"]),
                 answers=sum(len(a) for a in data["quiz"].values()),
                 reflections=len(data["reflections"]),
+                other=len(data["other"]),
             )
         elif kind == "cleared":
             self.progress = {}

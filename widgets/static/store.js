@@ -39,8 +39,11 @@ function ownKeys() {
 function collect() {
   const p = prefix();
   const reflections = {};
+  const other = {};
   for (const k of ownKeys()) {
-    if (k.startsWith(p + "reflection:")) reflections[k.slice((p + "reflection:").length)] = readJSON(k);
+    const name = k.slice(p.length);
+    if (name.startsWith("reflection:")) reflections[name.slice("reflection:".length)] = readJSON(k);
+    else if (name !== "progress" && name !== "quiz") other[name] = localStorage.getItem(k);
   }
   return {
     kit: "balint-course-kit",
@@ -49,6 +52,7 @@ function collect() {
     progress: readJSON(p + "progress"),
     quiz: readJSON(p + "quiz"),
     reflections,
+    other,
   };
 }
 
@@ -60,7 +64,11 @@ function initialize({ model }) {
   model.save_changes();
   const persist = (name) => () => {
     if (!model.get("loaded")) return;
-    if (!writeJSON(p + name, model.get(name))) {
+    const value = model.get(name);
+    if (!value || !Object.keys(value).length) {
+      // Nothing to keep: leave no empty entry behind (after "delete my data" the store is bare).
+      try { localStorage.removeItem(p + name); } catch (e) { /* nothing stored */ }
+    } else if (!writeJSON(p + name, value)) {
       model.set("status", (model.get("texts") || {})["storage-failed"] || "");
     }
     window.dispatchEvent(new CustomEvent("kit-progress"));
@@ -71,6 +79,9 @@ function initialize({ model }) {
     if (msg && msg.kind === "write-reflections" && msg.reflections) {
       for (const [id, entry] of Object.entries(msg.reflections)) {
         writeJSON(p + "reflection:" + id, entry);
+      }
+      for (const [name, text] of Object.entries(msg.other || {})) {
+        try { localStorage.setItem(p + name, text); } catch (e) { /* storage full: the status says so below */ }
       }
       window.dispatchEvent(new CustomEvent("kit-reflections"));
     }
@@ -142,6 +153,8 @@ function render({ model, el }) {
       return;
     }
     for (const k of ownKeys()) localStorage.removeItem(k);
+    try { localStorage.removeItem("balint-kit:theme"); } catch (e) { /* nothing to remove */ }
+    window.dispatchEvent(new CustomEvent("kit-data-cleared"));
     armed = false;
     del.textContent = t("delete");
     window.dispatchEvent(new CustomEvent("kit-reflections"));

@@ -1,0 +1,165 @@
+"""The pages around the modules (issue 8): every page at phone width, the completion record,
+the learner's data page with delete-all, the glossary links, printing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import ROOT, assert_no_error_output, screenshot, wait_rendered
+
+pytestmark = pytest.mark.site
+DATA = ROOT / "data"
+
+# What shows that each tool page has drawn its last part.
+TOOL_READY = {
+    "instructor/timer": ".kit-timer .kit-timer-clock",
+    "instructor/class_poll": ".kit-classpoll",
+    "instructor/role_play": ".kit-sources",
+    "instructor/guide": ".kit-sources",
+    "resources/transcript": ".kit-sources",
+    "resources/glossary": ".kit-sources",
+    "resources/reading_list": ".kit-reading",
+    "resources/record": ".kit-record",
+    "resources/my_data": ".kit-store-card",
+    "resources/about": ".kit-sources",
+}
+
+
+def _yaml(rel):
+    return yaml.safe_load((DATA / rel).read_text(encoding="utf-8"))
+
+
+def _pages():
+    cmap = _yaml("course_map.yaml")
+    pages = [("index", ".kit-course-map")]
+    pages += [(m["id"], ".kit-complete-card") for m in cmap["modules"] if m["status"] == "ready"]
+    pages += [(t["id"], TOOL_READY[t["id"]]) for t in cmap["tools"]]
+    return pages
+
+
+def test_every_tool_in_the_course_map_has_a_ready_marker():
+    assert {t["id"] for t in _yaml("course_map.yaml")["tools"]} == set(TOOL_READY)
+
+
+@pytest.mark.parametrize("page_id, ready", _pages(), ids=[p for p, _ in _pages()])
+def test_every_page_reads_on_a_phone_and_prints_without_the_navigation(site, browser, watch, page_id, ready):
+    from .conftest import watched_context
+
+    ctx = watched_context(browser, watch)
+    page = ctx.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})  # a common phone
+    page.goto(f"{site.url}/voila/render/{page_id}.ipynb")
+    wait_rendered(page, ready=ready)
+    assert_no_error_output(page)
+    # Nothing wider than the screen except inside a scrolling table wrapper.
+    too_wide = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#rendered_cells *')).filter(e => {
+             const r = e.getBoundingClientRect();
+             if (r.width === 0 || r.right <= window.innerWidth + 1) return false;
+             return !e.closest('table, .kit-table-wrap, .js-plotly-plot, .kit-chart, pre, .kit-map-table');
+           }).map(e => e.className || e.tagName).slice(0, 5)"""
+    )
+    assert too_wide == [], f"wider than a phone screen: {too_wide}"
+    screenshot(page, f"phone-{page_id.replace('/', '-')}")
+    page.emulate_media(media="print")
+    assert page.locator(".kit-header").is_hidden() and page.locator(".kit-pager").is_hidden()
+    page.close()
+    ctx.close()
+    watch.check()
+
+
+def test_the_completion_record_is_built_from_the_browsers_store(site, context):
+    page = context.new_page()
+    page.goto(site.url + "/voila/render/resources/record.ipynb")
+    wait_rendered(page, ready=".kit-record")
+    base = page.evaluate("() => document.body.dataset.kitBase")
+    key = f"balint-kit:v1:{base}:"
+    page.evaluate(
+        """k => {
+          localStorage.setItem(k + 'progress', JSON.stringify({'01_history': {completed: '2026-10-02'}, '04_leadership': {completed: '2026-11-20'}}));
+          localStorage.setItem(k + 'quiz', JSON.stringify({'01_history': {'q-a': {chosen: [0], correct: true}, 'q-b': {chosen: [1], correct: false}}}));
+        }""",
+        key,
+    )
+    page.reload()
+    wait_rendered(page, ready=".kit-record")
+    page.locator(".kit-record-name-input").fill("Dr Test Learner")
+    row = page.locator('.kit-record-table tr[data-module="01_history"] td')
+    modules = {m["id"]: m for m in _yaml("course_map.yaml")["modules"]}
+    items = len(_yaml("quizzes/01_history.yaml")["items"])
+    assert [row.nth(i).inner_text() for i in range(4)] == [
+        f"1. {modules['01_history']['title']}", f"{modules['01_history']['minutes']} min", "2026-10-02", f"2 of {items} answered, 1 right"
+    ]
+    assert page.locator('.kit-record-table tr[data-module="02_ground_rules"] td').nth(2).inner_text() == "not yet"
+    hours = (modules["01_history"]["minutes"] + modules["04_leadership"]["minutes"]) / 60
+    ready = [m for m in modules.values() if m["status"] == "ready"]
+    assert page.locator(".kit-record-total").inner_text() == (
+        f"2 of {len(ready)} modules completed; their study time in the course map adds up to {hours:.1f} hours."
+    )
+    assert "not a certificate or an accreditation" in page.locator(".kit-record-what").inner_text()
+    # The printed record: only the record, with the name, black on white.
+    page.evaluate("() => { window.print = () => {}; document.querySelector('.kit-record-print').click(); }")
+    page.emulate_media(media="print")
+    assert page.locator("#kit-print-root .kit-record-name").inner_text() == "Dr Test Learner"
+    assert page.locator(".kit-header").is_hidden()
+    screenshot(page, "record-printed")
+    assert "Dr Test Learner" not in site.log()
+
+
+def test_your_data_page_lists_exports_and_deletes_everything(site, context):
+    page = context.new_page()
+    page.goto(site.url + "/voila/render/resources/my_data.ipynb")
+    wait_rendered(page, ready=".kit-store-card")
+    base = page.evaluate("() => document.body.dataset.kitBase")
+    key = f"balint-kit:v1:{base}:"
+    page.evaluate(
+        """k => {
+          localStorage.setItem(k + 'progress', JSON.stringify({'01_history': {completed: '2026-10-02'}}));
+          localStorage.setItem(k + 'reflection:01_history-roots', JSON.stringify({text: 'mine', saved: '2026-10-02T10:00'}));
+          localStorage.setItem(k + 'cbi-history', JSON.stringify([{date: '2026-10-01', answers: {'personal-1': 75}}]));
+          localStorage.setItem(k + 'solo:the-wedding-in-june:associations', 'A heavy feeling.');
+          localStorage.setItem('balint-kit:theme', 'dark');
+        }""",
+        key,
+    )
+    page.reload()
+    wait_rendered(page, ready=".kit-store-card")
+    kinds = page.eval_on_selector_all(".kit-mydata-table tbody tr", "rows => rows.map(r => r.dataset.kind)")
+    assert kinds == ["progress", "reflection", "self-check", "solo", "theme"]
+    assert page.locator(".kit-mydata-shared").inner_text().startswith("On a shared computer")
+    with page.expect_download() as dl:
+        page.locator(".kit-export").click()
+    exported = json.loads(Path(dl.value.path()).read_text())
+    assert exported["other"] == {
+        "cbi-history": '[{"date":"2026-10-01","answers":{"personal-1":75}}]',
+        "solo:the-wedding-in-june:associations": "A heavy feeling.",
+    }
+    page.locator(".kit-delete").click()
+    page.locator(".kit-delete").click()
+    page.wait_for_selector(".kit-mydata-empty")
+    left = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('balint-kit'))")
+    assert left == []
+    page.reload()
+    wait_rendered(page, ready=".kit-store-card")
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('balint-kit'))") == []
+    # The export brings it all back.
+    page.locator(".kit-import input[type=file]").set_input_files(dl.value.path())
+    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed modules, 0 answers, 1 reflections and 2 other items')")
+    assert page.evaluate("k => localStorage.getItem(k + 'solo:the-wedding-in-june:associations')", key) == "A heavy feeling."
+
+
+def test_a_glossary_link_in_a_module_leads_to_its_term(site, context):
+    page = context.new_page()
+    page.goto(site.url + "/voila/render/02_ground_rules.ipynb")
+    wait_rendered(page)
+    link = page.locator('a[href*="resources/glossary.ipynb#term-"]').first
+    term = link.get_attribute("href").split("#term-")[1]
+    link.click()
+    wait_rendered(page, ready=".kit-sources")
+    assert page.url.endswith(f"/voila/render/resources/glossary.ipynb#term-{term}")
+    assert page.locator(f"#term-{term}").count() == 1
+    assert_no_error_output(page)
