@@ -70,7 +70,7 @@ def objectives(module_id: str) -> HTML:
     time = html.escape(t["objectives-time"].format(minutes=m.minutes))
     return HTML(
         f'<section class="kit-card kit-objectives" aria-label="{html.escape(t["objectives-title"])}">'
-        f'<h3>{html.escape(t["objectives-title"])}</h3><ul>{items}</ul>'
+        f'<h2 class="kit-card-title">{html.escape(t["objectives-title"])}</h2><ul>{items}</ul>'
         f'<p class="kit-muted">{time}</p></section>'
     )
 

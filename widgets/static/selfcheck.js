@@ -161,18 +161,15 @@ function render({ model, el: root }) {
   file.type = "file";
   file.accept = ".csv,text/csv";
   file.className = "kit-sr";
-  file.id = `kit-${uid}-import`;
+  file.tabIndex = -1;  // reached through the Import button
+  file.setAttribute("aria-hidden", "true");
   file.addEventListener("change", () => {
     const f = file.files && file.files[0];
     if (!f) return;
     f.text().then((text) => model.send({ kind: "import", text }));
     file.value = "";
   });
-  const importLabel = el("label", "jupyter-button kit-cbi-import", t("cbi-import"));
-  importLabel.htmlFor = file.id;
-  importLabel.tabIndex = 0;
-  importLabel.setAttribute("role", "button");
-  importLabel.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); file.click(); } });
+  const importButton = button(t("cbi-import"), "kit-cbi-import", () => file.click());
   let confirming = false;
   const del = button(t("cbi-delete"), "kit-danger kit-cbi-delete", () => {
     if (!confirming) {
@@ -189,7 +186,7 @@ function render({ model, el: root }) {
   });
   del.addEventListener("blur", () => { confirming = false; del.textContent = t("cbi-delete"); });
   const historyActions = el("div", "kit-actions");
-  historyActions.append(button(t("cbi-export"), "kit-cbi-export", () => model.send({ kind: "export" })), importLabel, file, del);
+  historyActions.append(button(t("cbi-export"), "kit-cbi-export", () => model.send({ kind: "export" })), importButton, file, del);
   historyBox.append(trendArea, historyActions, historyStatus, el("p", "kit-muted kit-small", t("shared-computer")));
   card.append(historyBox, el("p", "kit-muted kit-small kit-cbi-licence", meta.licence + " " + meta.cite));
 
