@@ -190,3 +190,57 @@ def test_ui_texts_used_by_the_code_exist():
         used |= set(re.findall(r"""\bt(?:exts)?\[\s*["']([a-z][a-z0-9-]*)["']\s*\]""", path.read_text(encoding="utf-8")))
     assert used
     assert sorted(used - set(content.ui().strings)) == []
+
+
+GLOSSARY_LINK = re.compile(r"\(resources/glossary\.ipynb#term-([a-z][a-z0-9-]*)\)")
+
+
+def test_glossary_links_in_the_modules_name_existing_terms():
+    terms = {t.id for t in content.glossary().terms}
+    linked = set()
+    for nb_path in NOTEBOOKS:
+        for source in cells(nb_path, "markdown"):
+            found = set(GLOSSARY_LINK.findall(source))
+            assert found <= terms, (nb_path.name, sorted(found - terms))
+            linked |= found
+    assert len(linked) >= 10  # the modules do link to the glossary
+
+
+def test_every_annotation_of_the_transcript_names_an_existing_phase_rule_or_skill():
+    tr = content.transcript()
+    phases = {p.id for p in content.session().phases}
+    rules = {r.id for r in content.ground_rules().rules}
+    lead = content.leadership()
+    skills = {s.id for s in lead.skills}
+    derailments = {d.id for d in lead.derailments}
+    notes = [t for t in tr.turns if t.annotation]
+    assert len(notes) >= 10
+    for turn in tr.turns:
+        assert turn.phase in phases, turn.id
+        a = turn.annotation
+        if a:
+            assert a.phase is None or a.phase in phases, turn.id
+            assert a.rule is None or a.rule in rules, turn.id
+            assert a.skill is None or a.skill in skills, turn.id
+            assert a.derailment is None or a.derailment in derailments, turn.id
+    # The session runs from asking for a case to the closing, in the order of the phases.
+    order = [p.id for p in content.session().phases]
+    seen = list(dict.fromkeys(t.phase for t in tr.turns))
+    assert seen == sorted(seen, key=order.index)
+    assert {"case-request", "presentation", "questions", "discussion", "return", "closing"} <= set(seen)
+
+
+def test_course_plans_name_existing_modules_formats_and_cases():
+    g = content.guide()
+    modules = {m.id for m in content.course_map().modules}
+    presets = {p.id for p in content.session().presets}
+    cases = set(content.case_ids())
+    formats = {p.format for p in g.plans}
+    assert formats == {"evening-course", "workshop", "demonstration", "online-course"}
+    for plan in g.plans:
+        for s in plan.sessions:
+            for item in s.items:
+                assert item.module is None or item.module in modules, (plan.id, item.module)
+                assert item.preset is None or item.preset in presets, (plan.id, item.preset)
+                assert item.case is None or item.case in cases, (plan.id, item.case)
+    assert {n.module for n in g.notes} == {m.id for m in content.course_map().modules if m.status == "ready"}
