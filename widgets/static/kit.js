@@ -2,6 +2,9 @@
    - the light/dark switch (kept in this browser's localStorage);
    - progress ticks: any element with data-kit-progress="<module id>" gets the class
      kit-done when the learner has completed that module in this browser.
+   - the connection banner: when the page's kernel stops (killed, restarted, or the course
+     server restarted), say so in plain words and offer a reload; what the learner did is in
+     localStorage and survives it.
    The storage keys are shared with the kit's store widget (widgets/static/store.js). */
 (function () {
   'use strict';
@@ -30,9 +33,12 @@
     });
   }
 
-  function setTheme(t) {
+  function setTheme(t, remember) {
     document.documentElement.setAttribute('data-kit-theme', t);
-    try { localStorage.setItem(THEME_KEY, t); } catch (e) { /* private mode: the switch still works for this page */ }
+    // Only a learner's own choice is stored (so that "delete my data" leaves nothing behind).
+    if (remember) {
+      try { localStorage.setItem(THEME_KEY, t); } catch (e) { /* private mode: the switch still works for this page */ }
+    }
     var b = document.getElementById('kit-theme-toggle');
     if (b) {
       b.setAttribute('aria-pressed', t === 'dark' ? 'true' : 'false');
@@ -46,7 +52,7 @@
     if (b) {
       setTheme(document.documentElement.getAttribute('data-kit-theme') || 'light');
       b.addEventListener('click', function () {
-        setTheme(document.documentElement.getAttribute('data-kit-theme') === 'dark' ? 'light' : 'dark');
+        setTheme(document.documentElement.getAttribute('data-kit-theme') === 'dark' ? 'light' : 'dark', true);
       });
     }
     paintProgress();
@@ -77,6 +83,156 @@
     }).observe(cells, {childList: true, subtree: true});
   }
 
-  window.balintKit = {progressKey: PROGRESS_KEY, base: base, paintProgress: paintProgress};
-  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', init); } else { init(); }
+  // ------------------------------------------------------------------ the connection banner
+  /* A Voila page talks to its own kernel on the course server through one websocket, held by
+     the KernelConnection of Voila's widget manager (window.jupyterapp.widgetManager.kernel,
+     from @jupyterlab/services). Without this, a page whose kernel is gone goes silently dead:
+     its buttons send messages nobody answers. What each fault looks like from here:
+     - the kernel process killed: the server starts a fresh kernel under the same id, which
+       knows nothing of this page's widgets, and says "restarting" (status 'restarting', then
+       'autorestarting'); a restart that fails says 'dead'. The page is lost at once.
+     - the course server stopped or restarted: the websocket closes and the connection goes
+       'connecting' and keeps retrying (a new server does not know the kernel: 404), then
+       'disconnected' after about a minute. Lost once 'connecting' has lasted GRACE_MS, so a
+       short network blip that reconnects to the same kernel shows nothing (and a longer one
+       that reconnects takes the banner away again).
+     - leaving the page: Voila's own beforeunload handler disposes of the connection
+       ('disconnected'); that is not a fault. */
+  var GRACE_MS = 4000;
+  var STOPPED = {restarting: true, autorestarting: true, dead: true};
+  var connection = {state: 'ok', leaving: false, kernel: null, check: function () {}};
+
+  function connectionTexts(box) {
+    var d = box.dataset;
+    return {
+      lost: d.textLost || 'This page lost its connection to the course server (its kernel stopped), so the exercises on it no longer answer.',
+      kept: d.textKept || 'Your progress and answers are kept in this browser: reload the page to carry on where you were.',
+      reload: d.textReload || 'Reload the page',
+      notBack: d.textNotBack || 'The course server is not answering yet. Please wait a minute and try again; your progress and answers are still kept in this browser.'
+    };
+  }
+
+  function reloadWhenServerAnswers(box, status) {
+    if (box.dataset.kitReloading) { return; }
+    box.dataset.kitReloading = '1';
+    status.textContent = '';
+    // Reload only if the server answers at all (any status: a busy page or a hub's login
+    // page is the server's to show); while it is down, a reload would leave the learner
+    // on the browser's own error page, without this banner.
+    fetch(base + 'kit/static/kit.css', {method: 'HEAD', cache: 'no-store', credentials: 'same-origin'}).then(function () {
+      window.location.reload();
+    }, function () {
+      delete box.dataset.kitReloading;
+      status.textContent = connectionTexts(box).notBack;
+    });
+  }
+
+  function setConnection(state) {
+    if (connection.state === 'lost' || connection.state === state) { return; }  // lost is for good
+    connection.state = state;
+    if (document.body) { document.body.setAttribute('data-kit-connection', state); }
+    var box = document.getElementById('kit-connection');
+    if (!box) { return; }
+    if (state === 'ok') { box.textContent = ''; makeRoom(); return; }
+    if (box.firstChild) { return; }  // 'unsure' then 'lost': the same words stay
+    var texts = connectionTexts(box);
+    var inner = document.createElement('div');
+    inner.className = 'kit-connection-box';
+    var p = document.createElement('p');
+    p.className = 'kit-connection-text';
+    var strong = document.createElement('strong');
+    strong.textContent = texts.lost;
+    p.appendChild(strong);
+    p.appendChild(document.createTextNode(' ' + texts.kept));
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'kit-connection-reload';
+    button.textContent = texts.reload;
+    var status = document.createElement('p');
+    status.className = 'kit-connection-status';
+    button.addEventListener('click', function () { reloadWhenServerAnswers(box, status); });
+    inner.appendChild(p);
+    inner.appendChild(button);
+    inner.appendChild(status);
+    box.appendChild(inner);  // into the role="alert" region that is already on the page: announced
+    makeRoom();
+  }
+
+  /* Voila's shell (the page's scrolling area) fills the window (kit.css): start it below the
+     banner, so that the banner hides neither the navigation nor the content. */
+  function makeRoom() {
+    var box = document.getElementById('kit-connection');
+    var shell = document.querySelector('body > .jp-LabShell');
+    if (!box || !shell) { return; }
+    var top = box.firstChild ? box.offsetHeight + 'px' : '';
+    if (shell.style.top !== top) {
+      shell.style.top = top;
+      window.dispatchEvent(new Event('resize'));  // Voila's app lays its shell out again on resize
+    }
+  }
+  window.addEventListener('resize', function () { if (connection.state !== 'ok') { makeRoom(); } });
+
+  function followKernel(kernel) {
+    var everConnected = false;
+    var timer = null;
+    function check() {
+      if (connection.leaving) { return; }
+      if (kernel.isDisposed || STOPPED[kernel.status]) { setConnection('lost'); return; }
+      var c = kernel.connectionStatus;
+      if (c === 'connected') {
+        everConnected = true;
+        clearTimeout(timer);
+        timer = null;
+        if (connection.state === 'unsure') { setConnection('ok'); }
+      } else if (c === 'disconnected') {
+        setConnection('lost');  // the connection gave up retrying
+      } else if (c === 'connecting' && everConnected && !timer) {
+        timer = setTimeout(function () {
+          timer = null;
+          if (!connection.leaving && kernel.connectionStatus === 'connecting') { setConnection('unsure'); }
+        }, GRACE_MS);
+      }
+    }
+    connection.kernel = kernel;
+    connection.check = check;
+    kernel.statusChanged.connect(check);
+    kernel.connectionStatusChanged.connect(check);
+    check();
+  }
+
+  function watchConnection() {
+    if (!document.getElementById('kit-connection')) { return; }  // a page not drawn by the kit's template
+    window.addEventListener('beforeunload', function () {
+      connection.leaving = true;
+      // Still here a moment later (the unload did not happen): look again. Voila's own
+      // beforeunload handler has then shut the kernel down, and the banner says so.
+      setTimeout(function () { connection.leaving = false; connection.check(); }, 3000);
+    });
+    var tries = 0;
+    (function look() {
+      var app = window.jupyterapp;  // set by Voila once its plugins (the widget manager's too) have started
+      if (!app) {
+        if (tries++ < 2400) { setTimeout(look, 250); }  // a slow page: keep looking for ten minutes
+        return;
+      }
+      var manager = app.widgetManager;
+      if (manager && manager.kernel) {
+        followKernel(manager.kernel);
+      } else if (!connection.leaving) {
+        // Voila's widget manager found no kernel for this page: it was gone before the page connected.
+        setConnection('lost');
+      }
+    })();
+  }
+
+  window.balintKit = {
+    progressKey: PROGRESS_KEY,
+    base: base,
+    paintProgress: paintProgress,
+    connection: function () { return connection.state; }
+  };
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init);
+    document.addEventListener('DOMContentLoaded', watchConnection);
+  } else { init(); watchConnection(); }
 })();
