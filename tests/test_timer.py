@@ -109,8 +109,7 @@ def test_a_bad_value_from_the_browser_keeps_the_previous_one(session_data):
     for bad_id in ("", "x" * 81, "a/b", "über", "../x"):
         t.set_state({"plan_id": bad_id})
         assert t.plan_id == "mine"
-    with pytest.raises(traitlets.TraitError):  # not text at all: traitlets refuses it first
-        t.set_state({"plan_id": 7})
+    t.set_state({"plan_id": 7})  # not text at all: refused quietly (widgets/guard.py), no traceback
     assert t.plan_id == "mine"
     t.set_state({"title": "t" * 301})
     assert t.title == "My timer"

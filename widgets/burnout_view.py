@@ -16,6 +16,7 @@ import traitlets
 from . import figures, instrument as logic
 from .content import Instrument, UIText
 from .esm import bundle
+from .guard import BrowserSafe
 
 TEXT_KEYS = (
     "cbi-private", "cbi-score", "cbi-clear", "cbi-save", "cbi-saved", "cbi-results",
@@ -26,7 +27,7 @@ TEXT_KEYS = (
 )
 
 
-class BurnoutCheck(anywidget.AnyWidget):
+class BurnoutCheck(BrowserSafe, anywidget.AnyWidget):
     """The Copenhagen Burnout Inventory as a private self-check with a history in the browser."""
 
     _esm = bundle("dom.js", "plotly_load.js", "selfcheck.js")

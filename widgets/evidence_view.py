@@ -15,6 +15,7 @@ import traitlets
 from . import content, figures
 from .content import Bibliography, Evidence, UIText
 from .esm import bundle
+from .guard import BrowserSafe
 
 TEXT_KEYS = (
     "ev-title", "ev-filter-design", "ev-filter-outcome", "ev-filter-country", "ev-all", "ev-showing",
@@ -54,7 +55,7 @@ def effects_figure(ev: Evidence, no_ci: str) -> dict | None:
     )
 
 
-class EvidenceExplorer(anywidget.AnyWidget):
+class EvidenceExplorer(BrowserSafe, anywidget.AnyWidget):
     """The studies of data/evidence.yaml with filters, and the effect sizes as a chart."""
 
     _esm = bundle("dom.js", "plotly_load.js", "evidence.js")

@@ -13,6 +13,7 @@ import traitlets
 
 from .content import GroupEvaluation, UIText
 from .esm import bundle
+from .guard import BrowserSafe
 
 LEARNER_KEYS = (
     "ge-send-title", "ge-send-explain", "ge-class-code", "ge-send", "ge-need-code", "ge-need-all", "ge-sending",
@@ -24,7 +25,7 @@ INSTRUCTOR_KEYS = (
 )
 
 
-class GroupEvaluationWidget(anywidget.AnyWidget):
+class GroupEvaluationWidget(BrowserSafe, anywidget.AnyWidget):
     """The six statements with a 0-9 scale (``mode='learner'``) or the class view (``'instructor'``)."""
 
     _esm = bundle("dom.js", "groupeval.js")

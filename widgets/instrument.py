@@ -18,12 +18,24 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from .content import Instrument
 
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_ATTEMPTS = 500
+
+
+def is_day(text) -> bool:
+    """True for a real day written YYYY-MM-DD (not '2025-02-30', not with a line break after it)."""
+    if not isinstance(text, str) or not DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -88,7 +100,7 @@ def clean_history(instrument: Instrument, raw) -> list[dict]:
             continue
         day = entry.get("date")
         answers = clean_answers(instrument, entry.get("answers"))
-        if isinstance(day, str) and DATE.match(day) and answers:
+        if is_day(day) and answers:
             out.append({"date": day, "answers": answers})
     return sorted(out, key=lambda e: e["date"])
 
@@ -116,7 +128,10 @@ def from_csv(instrument: Instrument, text: str) -> list[dict]:
     """Attempts from a CSV written by :func:`to_csv`; scores in the file are ignored and recomputed."""
     if not isinstance(text, str) or len(text) > 2_000_000:
         raise ImportProblem("the file is not a CSV file written by this self-check")
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error:  # a field longer than csv's limit, a stray quote...
+        raise ImportProblem("the file is not a CSV file written by this self-check") from None
     if not rows or not rows[0] or rows[0][0].strip().lstrip("\ufeff") != "date":
         raise ImportProblem("the file does not start with the columns this self-check writes")
     header = [h.strip().lstrip("\ufeff") for h in rows[0]]
@@ -129,7 +144,7 @@ def from_csv(instrument: Instrument, text: str) -> list[dict]:
             continue
         record = dict(zip(header, row))
         day = record.get("date", "").strip()
-        if not DATE.match(day):
+        if not is_day(day):
             raise ImportProblem(f"row {n} has no date in the form YYYY-MM-DD")
         answers = {}
         for key, cell in record.items():

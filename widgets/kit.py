@@ -21,6 +21,8 @@ from IPython.display import HTML
 
 from . import content, figures, plot
 from .esm import bundle
+from .guard import HTML as HTMLWidget
+from .guard import BrowserSafe, Button, VBox
 from .store import get_store
 
 log = logging.getLogger("balint_kit")
@@ -166,8 +168,10 @@ def knowledge_check(module_id: str):
     return KnowledgeCheck(q, get_store(_store_texts(t)), t)
 
 
-class Reflection(anywidget.AnyWidget):
+class Reflection(BrowserSafe, anywidget.AnyWidget):
     """A reflection box whose text stays in the learner's browser (never sent to the kernel)."""
+
+    browser_sets = ("prompt",)  # as tests/test_widgets.py pins: a prompt that is not short text is emptied
 
     _esm = bundle("dom.js", "reflection.js")
     prompt_id = traitlets.Unicode().tag(sync=True)
@@ -201,11 +205,11 @@ def complete_module(module_id: str):
     t = _t()
     m = content.course_map().module(module_id)
     store = get_store(_store_texts(t))
-    button = w.Button(
+    button = Button(
         description=t["complete-button"].format(number=m.number), button_style="primary", layout=w.Layout(width="auto", align_self="flex-start")
     )
     button.add_class("kit-complete")
-    state = w.HTML("")
+    state = HTMLWidget("")
     state.add_class("kit-complete-state")
 
     def show(_=None):
@@ -219,11 +223,11 @@ def complete_module(module_id: str):
     button.on_click(lambda _: store.mark_complete(module_id))
     store.observe(show, names="progress")
     show()
-    head = w.HTML(f"<h3>{html.escape(t['complete-title'])}</h3>")
-    card = w.VBox([head, state, button])
+    head = HTMLWidget(f"<h3>{html.escape(t['complete-title'])}</h3>")
+    card = VBox([head, state, button])
     card.add_class("kit-card")
     card.add_class("kit-complete-card")
-    return w.VBox([card, store])
+    return VBox([card, store])
 
 
 @_safe
@@ -506,7 +510,7 @@ def my_data():
     from .resources_view import page_widget
 
     t = _t()
-    return w.VBox([page_widget("mydata", t), get_store(_store_texts(t))])
+    return VBox([page_widget("mydata", t), get_store(_store_texts(t))])
 
 
 # --------------------------------------------------------------------------- helpers

@@ -140,6 +140,7 @@ def parse_export(text: str) -> dict:
         raise ImportError_("too-large")
     try:
         raw = json.loads(text)
+        json.dumps(raw, allow_nan=False, ensure_ascii=False).encode("utf-8")  # no NaN, no lone surrogate: it must go back to the page
     except (ValueError, RecursionError):
         raise ImportError_("not-json") from None
     if not isinstance(raw, dict) or raw.get("kit") != KIT_ID:

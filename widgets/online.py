@@ -44,7 +44,12 @@ def status(steps: list[ChecklistStep], done: set[str], start: datetime | None, n
     for step in steps:
         ids = [i.id for i in step.items]
         open_items = [i for i in ids if i not in done]
-        due = start - timedelta(minutes=step.minutes_before) if (start and step.minutes_before is not None) else None
+        due = None
+        if start and step.minutes_before is not None:
+            try:
+                due = start - timedelta(minutes=step.minutes_before)
+            except OverflowError:  # a start so early (year 1) that the step would fall before any date
+                due = None
         if not open_items:
             state = "done"
         elif due is None:

@@ -16,6 +16,7 @@ import traitlets
 from . import online as logic
 from .content import OnlineGroups, UIText
 from .esm import bundle
+from .guard import BrowserSafe
 
 PLEDGE_KEYS = ("pledge-title", "pledge-explain", "pledge-group", "pledge-organiser", "pledge-date", "pledge-recording",
                "pledge-preview", "pledge-print", "pledge-date-locale")
@@ -23,7 +24,7 @@ CHECK_KEYS = ("check-title", "check-explain", "check-start", "check-summary", "c
               "check-state-overdue", "check-state-due-soon", "check-state-later", "check-due", "check-reset", "check-progress")
 
 
-class _FromPython(anywidget.AnyWidget):
+class _FromPython(BrowserSafe, anywidget.AnyWidget):
     """Traits set by Python only: a value the browser sends for them is refused."""
 
     @traitlets.validate("texts", "template", "steps", "report")

@@ -32,9 +32,13 @@ def usable(value) -> float | None:
     """A number of minutes, or None for anything that is not a finite, non-negative number."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
+    try:
+        value = float(value)
+    except OverflowError:  # a whole number too large for a float (JSON allows it)
+        return None
     if not math.isfinite(value) or value < 0:
         return None
-    return float(value)
+    return value
 
 
 def check_plan(preset: Preset, available, minutes: dict) -> list[Problem]:

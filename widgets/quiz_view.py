@@ -15,13 +15,16 @@ import traitlets
 
 from . import quiz as logic
 from .esm import bundle
+from .guard import BrowserSafe
 from .content import Quiz, UIText
 from .store import BrowserStore
 
 
 
-class KnowledgeCheck(anywidget.AnyWidget):
+class KnowledgeCheck(BrowserSafe, anywidget.AnyWidget):
     """All the items of one module's quiz, with a score kept in the learner's browser."""
+
+    browser_sets = ("answers",)  # cleaned by _valid_answers; every other trait is the kernel's
 
     _esm = bundle("dom.js", "quiz.js")
     title = traitlets.Unicode(help="The quiz's heading.").tag(sync=True)

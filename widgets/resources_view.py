@@ -17,6 +17,7 @@ import traitlets
 from . import content
 from .content import Bibliography, UIText
 from .esm import bundle
+from .guard import BrowserSafe
 
 TOPIC_ORDER = ["history", "method", "ground-rules", "leadership", "online", "burnout", "evidence", "instruments"]
 
@@ -179,7 +180,7 @@ def teaching_notes_html(t: UIText) -> str:
     return f'<section class="kit-card kit-teaching-notes">{"".join(out)}</section>'
 
 
-class _Page(anywidget.AnyWidget):
+class _Page(BrowserSafe, anywidget.AnyWidget):
     _esm = bundle("dom.js", "resources.js")
     mode = traitlets.Unicode().tag(sync=True)
     texts = traitlets.Dict().tag(sync=True)

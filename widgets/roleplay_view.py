@@ -12,12 +12,12 @@ from __future__ import annotations
 import random
 
 import anywidget
-import ipywidgets as w
 import traitlets
 
 from . import content, roleplay
 from .content import Case, Roles, UIText
 from .esm import bundle
+from .guard import BrowserSafe, VBox
 
 TEXT_PREFIXES = ("rp-", "case-", "solo-", "setting-", "difficulty-", "role-")
 
@@ -43,7 +43,7 @@ def load_cases() -> tuple[list[Case], list[str]]:
     return cases, broken
 
 
-class _KitWidget(anywidget.AnyWidget):
+class _KitWidget(BrowserSafe, anywidget.AnyWidget):
     """Traits are set by Python; a value the browser sends for one is refused."""
 
     texts = traitlets.Dict().tag(sync=True)
@@ -178,6 +178,6 @@ def role_play(t: UIText, preset_id: str = "classic-in-person"):
         preset_id = session.presets[0].id
     timer = timer_module.PhaseTimer.from_preset(preset_id)
     play = RolePlay([case_dict(c) for c in cases], broken, roles, _texts(t), timer)
-    box = w.VBox([play, timer])
+    box = VBox([play, timer])
     box.add_class("kit-roleplay-box")
     return box

@@ -9,6 +9,7 @@ import traitlets
 
 from . import content, figures, planner, plot
 from .esm import bundle
+from .guard import BrowserSafe
 from .content import Quiz, UIText
 
 
@@ -58,7 +59,7 @@ def presets_chart(t: UIText, version: str) -> str:
     return f'<div class="kit-card kit-presets">{chart}<p class="kit-muted">{html.escape(t["presets-legend"])}</p>{listing}</div>'
 
 
-class PhasePlanner(anywidget.AnyWidget):
+class PhasePlanner(BrowserSafe, anywidget.AnyWidget):
     """Choose a format and the time available, set each phase's minutes, and have the plan checked.
 
     One widget model (``static/planner.js``): the numbers stay in the browser until the

@@ -18,6 +18,7 @@ import traitlets
 from . import content, figures, simulator
 from .content import Bibliography, Leadership, Scenario, UIText
 from .esm import bundle
+from .guard import BrowserSafe
 
 log = logging.getLogger("balint_kit")
 
@@ -31,7 +32,7 @@ TEXT_KEYS = (
 )
 
 
-class LeaderSimulator(anywidget.AnyWidget):
+class LeaderSimulator(BrowserSafe, anywidget.AnyWidget):
     """Lead a simulated group through one of the scenarios of ``data/scenarios/``."""
 
     _esm = bundle("dom.js", "plotly_load.js", "simulator.js")

@@ -15,11 +15,14 @@ import traitlets
 
 from . import learner_data
 from .esm import bundle
+from .guard import BrowserSafe
 
 
 
-class BrowserStore(anywidget.AnyWidget):
+class BrowserStore(BrowserSafe, anywidget.AnyWidget):
     """Progress and knowledge-check answers, mirrored between Python and localStorage."""
+
+    browser_sets = ("progress", "quiz", "loaded", "status")  # what store.js sets
 
     _esm = bundle("dom.js", "store.js")
     progress = traitlets.Dict(help="{module_id: {'completed': 'YYYY-MM-DD'}}").tag(sync=True)

@@ -23,7 +23,7 @@ import anywidget
 import ipywidgets as w
 import traitlets
 
-from . import content
+from . import content, guard
 from .esm import bundle
 
 
@@ -59,7 +59,7 @@ def clean_plan(value) -> list[dict]:
                 raise PlanError(f"phase {i + 1}: the {label} must be text of at most {MAX_TEXT} characters")
         if not name.strip():
             raise PlanError(f"phase {i + 1} has no name")
-        if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not math.isfinite(minutes):
+        if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or (isinstance(minutes, float) and not math.isfinite(minutes)):
             raise PlanError(f"phase {i + 1}: the minutes must be a number")
         if not MIN_MINUTES <= minutes <= MAX_MINUTES:
             raise PlanError(f"phase {i + 1}: the minutes must be from {MIN_MINUTES} to {MAX_MINUTES}")
@@ -178,8 +178,10 @@ body.kit-page .kit-timer-choose select { font-size: 15px; height: auto; min-heig
 """
 
 
-class PhaseTimer(anywidget.AnyWidget):
+class PhaseTimer(guard.BrowserSafe, anywidget.AnyWidget):
     """A phase timer for one plan. Build it with :meth:`from_preset` or :meth:`from_plan`."""
+
+    browser_sets = ("plan", "plan_id", "title", "texts")  # each checked below; the rest is the kernel's
 
     _esm = bundle("dom.js", "timer_core.js", "timer_view.js")  # the pure core first, then the view that uses it
     _css = _CSS
@@ -280,7 +282,7 @@ def instructor_timer(preset_id: str | None = None) -> w.VBox:
         preset_id = DEFAULT_PRESET if DEFAULT_PRESET in ids else ids[0]
     timer = PhaseTimer.from_preset(preset_id)
     texts = timer.texts
-    choose = w.Dropdown(
+    choose = guard.Dropdown(
         options=[(p.title, p.id) for p in session.presets],
         value=preset_id,
         description=texts.get("timer-choose-preset", "Session format"),
@@ -294,7 +296,7 @@ def instructor_timer(preset_id: str | None = None) -> w.VBox:
             timer.set_preset(change["new"])
 
     choose.observe(switch, names="value")
-    box = w.VBox([choose, timer])
+    box = guard.VBox([choose, timer])
     box.add_class("kit-timer-instructor")
     box.dropdown = choose  # for tests and for callers that want to preset it
     box.timer = timer

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from .conftest import ROOT, wait_rendered, watched_context
+from .conftest import ROOT, assert_no_error_output, screenshot, wait_rendered, watched_context
 from .test_resources import TOOL_READY
 
 pytestmark = pytest.mark.site
@@ -38,21 +38,40 @@ def axe_violations(page) -> list[dict]:
     )
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("page_id, ready", _pages(), ids=[p for p, _ in _pages()])
-def test_axe_finds_no_serious_or_critical_violation(site, browser, watch, page_id, ready, theme):
+def test_every_page_passes_axe_in_both_themes_and_reads_on_a_phone(site, browser, watch, page_id, ready):
+    """One load per page (to keep `make test` short): axe in the light and the dark theme, then
+    the page at phone width and in print media."""
     if not AXE.exists():
         pytest.fail("axe-core is not installed: run `make test`, which installs it from the npm registry")
     ctx = watched_context(browser, watch)
     page = ctx.new_page()
-    page.add_init_script(f"localStorage.setItem('balint-kit:theme', '{theme}')")
     page.goto(f"{site.url}/voila/render/{page_id}.ipynb")
     wait_rendered(page, ready=ready)
+    assert_no_error_output(page)
     # Charts and lazily drawn parts: bring the whole page into view once so that all is drawn.
     page.evaluate("() => { const c = document.getElementById('rendered_cells'); if (c) c.scrollTop = c.scrollHeight; }")
     page.wait_for_timeout(1500)
-    assert page.evaluate("() => document.documentElement.getAttribute('data-kit-theme')") == theme
-    assert axe_violations(page) == []
+    for theme in ("light", "dark"):
+        page.evaluate("t => { document.documentElement.setAttribute('data-kit-theme', t); window.dispatchEvent(new CustomEvent('kit-theme', {detail: t})); }", theme)
+        page.wait_for_timeout(300)
+        assert axe_violations(page) == [], theme
+    page.evaluate("() => document.documentElement.setAttribute('data-kit-theme', 'light')")
+    # A phone: nothing wider than the screen except inside a scrolling table or a chart.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(500)
+    too_wide = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#rendered_cells *')).filter(e => {
+             const r = e.getBoundingClientRect();
+             if (r.width === 0 || r.right <= window.innerWidth + 1) return false;
+             return !e.closest('table, .kit-table-wrap, .js-plotly-plot, .kit-chart, pre, .kit-map-table');
+           }).map(e => (typeof e.className === 'string' && e.className) || e.tagName).slice(0, 5)"""
+    )
+    assert too_wide == [], f"wider than a phone screen: {too_wide}"
+    screenshot(page, f"phone-{page_id.replace('/', '-')}")
+    # Printed as it is: no navigation chrome.
+    page.emulate_media(media="print")
+    assert page.locator(".kit-header").is_hidden() and page.locator(".kit-pager").is_hidden()
     page.close()
     ctx.close()
     watch.check()

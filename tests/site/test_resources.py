@@ -1,5 +1,6 @@
-"""The pages around the modules (issue 8): every page at phone width, the completion record,
-the learner's data page with delete-all, the glossary links, printing."""
+"""The pages around the modules (issue 8): the completion record, the learner's data page with
+delete-all, the glossary links, printing. (Every page at phone width and in print media is
+checked in test_accessibility.py, in the same page load as axe.)"""
 
 from __future__ import annotations
 
@@ -33,43 +34,8 @@ def _yaml(rel):
     return yaml.safe_load((DATA / rel).read_text(encoding="utf-8"))
 
 
-def _pages():
-    cmap = _yaml("course_map.yaml")
-    pages = [("index", ".kit-course-map")]
-    pages += [(m["id"], ".kit-complete-card") for m in cmap["modules"] if m["status"] == "ready"]
-    pages += [(t["id"], TOOL_READY[t["id"]]) for t in cmap["tools"]]
-    return pages
-
-
 def test_every_tool_in_the_course_map_has_a_ready_marker():
     assert {t["id"] for t in _yaml("course_map.yaml")["tools"]} == set(TOOL_READY)
-
-
-@pytest.mark.parametrize("page_id, ready", _pages(), ids=[p for p, _ in _pages()])
-def test_every_page_reads_on_a_phone_and_prints_without_the_navigation(site, browser, watch, page_id, ready):
-    from .conftest import watched_context
-
-    ctx = watched_context(browser, watch)
-    page = ctx.new_page()
-    page.set_viewport_size({"width": 390, "height": 844})  # a common phone
-    page.goto(f"{site.url}/voila/render/{page_id}.ipynb")
-    wait_rendered(page, ready=ready)
-    assert_no_error_output(page)
-    # Nothing wider than the screen except inside a scrolling table wrapper.
-    too_wide = page.evaluate(
-        """() => Array.from(document.querySelectorAll('#rendered_cells *')).filter(e => {
-             const r = e.getBoundingClientRect();
-             if (r.width === 0 || r.right <= window.innerWidth + 1) return false;
-             return !e.closest('table, .kit-table-wrap, .js-plotly-plot, .kit-chart, pre, .kit-map-table');
-           }).map(e => e.className || e.tagName).slice(0, 5)"""
-    )
-    assert too_wide == [], f"wider than a phone screen: {too_wide}"
-    screenshot(page, f"phone-{page_id.replace('/', '-')}")
-    page.emulate_media(media="print")
-    assert page.locator(".kit-header").is_hidden() and page.locator(".kit-pager").is_hidden()
-    page.close()
-    ctx.close()
-    watch.check()
 
 
 def test_the_completion_record_is_built_from_the_browsers_store(site, context):
