@@ -1093,9 +1093,13 @@ def describe(exc: ValidationError, raw: dict) -> str:
     loc = list(err["loc"])
     parts = []
     node = raw
+    seen_record = False
     for i, step in enumerate(loc):
         if isinstance(step, int):
-            label = f"record {step + 1}"
+            # The first list is the file's records; a list inside a record is one of its fields.
+            parent = loc[i - 1] if i > 0 and isinstance(loc[i - 1], str) else None
+            label = f"item {step + 1} of '{parent}'" if seen_record and parent else f"record {step + 1}"
+            seen_record = True
             item = node[step] if isinstance(node, list) and step < len(node) else None
             if isinstance(item, dict) and isinstance(item.get("id") or item.get("key"), str):
                 label += f" ('{item.get('id') or item.get('key')}')"

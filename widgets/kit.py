@@ -203,10 +203,15 @@ def reflection(prompt_id: str) -> Reflection:
 def complete_module(module_id: str):
     """'Mark this module complete', and the learner's data panel (export, import, delete)."""
     t = _t()
-    m = content.course_map().module(module_id)
+    if not re.fullmatch(r"[0-9]{2}_[a-z_]+", module_id):
+        raise content.ContentError("course_map.yaml", f"there is no module '{module_id}'")
+    try:
+        number = content.course_map().module(module_id).number
+    except content.ContentError:
+        number = int(module_id[:2])  # a broken course map must not stop a learner marking progress
     store = get_store(_store_texts(t))
     button = Button(
-        description=t["complete-button"].format(number=m.number), button_style="primary", layout=w.Layout(width="auto", align_self="flex-start")
+        description=t["complete-button"].format(number=number), button_style="primary", layout=w.Layout(width="auto", align_self="flex-start")
     )
     button.add_class("kit-complete")
     state = HTMLWidget("")

@@ -47,8 +47,12 @@ class Server:
     """A running course site."""
 
     def __init__(self, extra_args: list[str] | None = None, log_name: str = "server.log", root: str | Path = "course",
-                 data: Path | None = None, env: dict[str, str] | None = None):
-        self.port = free_port()
+                 data: Path | None = None, env: dict[str, str] | None = None, port: int | None = None):
+        # ``port``: start on this port (a server restarted where the learners' pages expect it);
+        # the server then fails if the port is taken rather than move to another one.
+        self.port = port or free_port()
+        if port:
+            extra_args = [*(extra_args or []), "--Voila.port_retries=0"]
         self.url = f"http://127.0.0.1:{self.port}"
         (ROOT / "artifacts").mkdir(exist_ok=True)
         self.log_path = ROOT / "artifacts" / log_name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 import urllib.error
@@ -219,12 +220,15 @@ def test_reflection_stays_in_the_browser_and_never_reaches_the_server(site, cont
     # Not in the server's log, and in no file written on this machine since the test began.
     assert marker not in site.log()
     for folder in (ROOT, Path("/tmp"), Path.home() / ".local" / "share" / "jupyter"):
-        for path in folder.rglob("*"):
-            try:
-                if path.is_file() and path.stat().st_mtime >= started and path.stat().st_size < 50_000_000:
-                    assert marker.encode() not in path.read_bytes(), f"learner text found in {path}"
-            except (PermissionError, FileNotFoundError, OSError):
-                continue
+        # os.walk, not rglob: other tests' temporary folders may vanish during the scan.
+        for dirpath, _dirs, files in os.walk(folder, onerror=lambda e: None):
+            for name in files:
+                path = Path(dirpath) / name
+                try:
+                    if path.is_file() and path.stat().st_mtime >= started and path.stat().st_size < 50_000_000:
+                        assert marker.encode() not in path.read_bytes(), f"learner text found in {path}"
+                except OSError:
+                    continue
 
 
 def test_export_and_import_of_the_learners_data(site, context, tmp_path):

@@ -201,7 +201,10 @@
   }
 
   function watchConnection() {
-    if (!document.getElementById('kit-connection')) { return; }  // a page not drawn by the kit's template
+    var box = document.getElementById('kit-connection');
+    if (!box) { return; }  // a page not drawn by the kit's template
+    // The banner grows when it adds a line ("not answering yet") or the window narrows.
+    if (window.ResizeObserver) { new ResizeObserver(function () { makeRoom(); }).observe(box); }
     window.addEventListener('beforeunload', function () {
       connection.leaving = true;
       // Still here a moment later (the unload did not happen): look again. Voila's own
