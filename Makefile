@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8866
 OPEN ?= 1
 
-.PHONY: serve test setup setup-test chromium node postgresql bench clean
+.PHONY: serve test setup setup-test chromium node npm postgresql bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 setup: $(VENV)/.installed
-setup-test: $(VENV)/.installed-test chromium node postgresql
+setup-test: $(VENV)/.installed-test chromium node npm postgresql
 
 # Debian's chromium drives the browser tests (playwright's own browser download cannot work
 # offline); the fonts let screenshots show Latin and CJK text (the course will be translated).
@@ -38,6 +38,19 @@ chromium:
 # Node runs the unit tests of the browser-side timer (tests/js/, with node's own test runner).
 node:
 	@command -v node >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
+
+# Node packages for the tests, from the npm registry at the versions package.json pins and
+# package-lock.json locks, into node_modules/ with `npm ci`: configurable-http-proxy (the proxy of
+# the JupyterHub tests, tests/hub/) and axe-core (tests/site/test_accessibility.py). Run when
+# node_modules/ lacks one of them or the package files changed. npm from Debian if missing.
+NPM_STAMP := node_modules/.balint-kit-npm
+npm: node
+	@if [ ! -x node_modules/.bin/configurable-http-proxy ] || [ ! -f node_modules/axe-core/axe.min.js ] \
+	    || [ package.json -nt $(NPM_STAMP) ] || [ package-lock.json -nt $(NPM_STAMP) ]; then \
+	  command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }; \
+	  echo "npm ci (configurable-http-proxy and axe-core for the tests)"; \
+	  npm ci --no-audit --no-fund --loglevel=error && test -x node_modules/.bin/configurable-http-proxy && touch $(NPM_STAMP); \
+	fi
 
 # PostgreSQL for the class poll's tests (tests/test_poll.py, tests/site/test_poll_http.py): Debian's
 # server, installed if missing. `make test` starts a private one for the run: a fresh data folder
