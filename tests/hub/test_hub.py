@@ -446,7 +446,7 @@ def test_each_learners_browser_data_is_kept_apart_and_the_shared_computer_warnin
         keys = kit_keys(page)
         assert f"balint-kit:v1:/user/{user}/:progress" in keys, keys
         assert all(
-            k.startswith(f"balint-kit:v1:/user/{user}/:") or k == "balint-kit:theme"
+            k.startswith(f"balint-kit:v1:/user/{user}/:")
             for k in keys
         ), keys
         # The data panel at the end of the module warns about shared computers.

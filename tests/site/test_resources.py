@@ -88,7 +88,7 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
           localStorage.setItem(k + 'reflection:01_history-roots', JSON.stringify({text: 'mine', saved: '2026-10-02T10:00'}));
           localStorage.setItem(k + 'cbi-history', JSON.stringify([{date: '2026-10-01', answers: {'personal-1': 75}}]));
           localStorage.setItem(k + 'solo:the-wedding-in-june:associations', 'A heavy feeling.');
-          localStorage.setItem('balint-kit:theme', 'dark');
+          localStorage.setItem(k + 'theme', 'dark');
         }""",
         key,
     )
@@ -103,6 +103,7 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
     assert exported["other"] == {
         "cbi-history": '[{"date":"2026-10-01","answers":{"personal-1":75}}]',
         "solo:the-wedding-in-june:associations": "A heavy feeling.",
+        "theme": "dark",
     }
     page.locator(".kit-delete").click()
     page.locator(".kit-delete").click()
@@ -114,7 +115,7 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
     assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('balint-kit'))") == []
     # The export brings it all back.
     page.locator(".kit-import input[type=file]").set_input_files(dl.value.path())
-    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed modules, 0 answers, 1 reflections and 2 other items')")
+    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed modules, 0 answers, 1 reflections and 3 other items')")
     assert page.evaluate("k => localStorage.getItem(k + 'solo:the-wedding-in-june:associations')", key) == "A heavy feeling."
 
 

@@ -166,7 +166,7 @@ def test_an_overrun_is_shown_and_survives_a_reload_in_the_dark_theme(timer_site,
     page.wait_for_function("() => !document.querySelector('.kit-timer').classList.contains('kit-timer-projector')")
 
     # A reload (in the dark theme) continues the session from this browser's storage.
-    page.evaluate("localStorage.setItem('balint-kit:theme', 'dark')")
+    page.evaluate("localStorage.setItem('balint-kit:v1:' + document.body.dataset.kitBase + ':theme', 'dark')")
     page.reload()
     wait_rendered(page, ready=f"{TIMER} .kit-timer-clock")
     _wait_class(page, "kit-timer-over")

@@ -10,7 +10,7 @@
   'use strict';
   var base = (document.body && document.body.dataset.kitBase) || '/';
   var PROGRESS_KEY = 'balint-kit:v1:' + base + ':progress';
-  var THEME_KEY = 'balint-kit:theme';
+  var THEME_KEY = 'balint-kit:v1:' + base + ':theme';  // per learner: hub learners share one origin
 
   function readProgress() {
     try {

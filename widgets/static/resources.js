@@ -104,6 +104,7 @@ function resKind(name) {
   if (name === "online-checklist" || name === "pledge-form") return "online";
   if (name.startsWith("timer:")) return "timer";
   if (name === "record-name") return "record";
+  if (name === "theme") return "theme";
   return "other";
 }
 
@@ -126,11 +127,9 @@ function renderMyData(model, root) {
       const size = (localStorage.getItem(k) || "").length;
       (groups[kind] = groups[kind] || []).push({ name, size });
     }
-    let theme = null;
-    try { theme = localStorage.getItem("balint-kit:theme"); } catch (e) { theme = null; }
     list.textContent = "";
     const kinds = Object.keys(groups);
-    if (!kinds.length && !theme) {
+    if (!kinds.length) {
       list.append(el("p", "kit-mydata-empty", t("mydata-empty")));
       return;
     }
@@ -140,18 +139,12 @@ function renderMyData(model, root) {
     const thead = el("thead");
     thead.append(head);
     const body = el("tbody");
-    const order = ["progress", "quiz", "reflection", "self-check", "group-eval", "poll", "roleplay", "solo", "online", "timer", "record", "other"];
+    const order = ["progress", "quiz", "reflection", "self-check", "group-eval", "poll", "roleplay", "solo", "online", "timer", "record", "theme", "other"];
     for (const kind of order.filter((k) => groups[k])) {
       const tr = el("tr");
       tr.dataset.kind = kind;
       const size = groups[kind].reduce((s, x) => s + x.size, 0);
       tr.append(el("td", "", t("mydata-kind-" + kind)), el("td", "", String(groups[kind].length)), el("td", "", t("mydata-chars").replace("{n}", size)));
-      body.append(tr);
-    }
-    if (theme) {
-      const tr = el("tr");
-      tr.dataset.kind = "theme";
-      tr.append(el("td", "", t("mydata-kind-theme")), el("td", "", "1"), el("td", "", t("mydata-chars").replace("{n}", theme.length)));
       body.append(tr);
     }
     table.append(thead, body);

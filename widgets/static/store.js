@@ -153,7 +153,6 @@ function render({ model, el }) {
       return;
     }
     for (const k of ownKeys()) localStorage.removeItem(k);
-    try { localStorage.removeItem("balint-kit:theme"); } catch (e) { /* nothing to remove */ }
     window.dispatchEvent(new CustomEvent("kit-data-cleared"));
     armed = false;
     del.textContent = t("delete");
