@@ -74,6 +74,19 @@ def test_the_completion_record_is_built_from_the_browsers_store(site, context):
     assert page.locator(".kit-header").is_hidden()
     screenshot(page, "record-printed")
     assert "Dr Test Learner" not in site.log()
+    # Back from the print dialog, the page is whole again. Chromium lays the page out for paper
+    # (print media, a resize) while the dialog is open; Voila's shell measured itself then as
+    # hidden, and stayed 0 px high afterwards: a blank page (seen in CI after printing role cards).
+    page.set_viewport_size({"width": 700, "height": 1000})
+    page.wait_for_timeout(300)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_timeout(300)
+    page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    page.wait_for_function("() => document.getElementById('rendered_cells').clientHeight > 800")
+    assert page.locator("#kit-print-root").count() == 0
+    assert page.locator(".kit-record-print").is_visible()
+    page.locator(".kit-record-print").scroll_into_view_if_needed(timeout=5000)
 
 
 def test_your_data_page_lists_exports_and_deletes_everything(site, context):

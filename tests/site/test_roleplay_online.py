@@ -51,6 +51,8 @@ def test_an_instructor_goes_from_a_drawn_case_to_printed_cards_and_a_run_to_the_
     page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
     page.emulate_media(media="screen")
     assert page.locator("#kit-print-root").count() == 0
+    # and the page is whole again, not a blank shell measured while it was hidden for paper
+    page.wait_for_function("() => document.getElementById('rendered_cells').clientHeight > 800")
     # 4. Run a short format to its end: the prompts follow the phase, then the debrief appears.
     page.locator(".kit-rp-preset").select_option("abs-45")
     page.wait_for_function("() => document.querySelector('.kit-timer') && document.querySelector('.kit-rp-phase')")

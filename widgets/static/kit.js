@@ -172,6 +172,18 @@
   }
   window.addEventListener('resize', function () { if (connection.state !== 'ok') { makeRoom(); } });
 
+  /* Back from printing, lay the page out again. While the print dialog is open Chromium lays the
+     page out for paper (print media, and a resize); Voila's shell is hidden in print (kit.css), so
+     it measured itself 0 px high then and kept that size afterwards: a blank page until the
+     window was resized by hand. */
+  function relayout() { window.requestAnimationFrame(function () { window.dispatchEvent(new Event('resize')); }); }
+  if (window.matchMedia) {
+    var printMedia = window.matchMedia('print');
+    var onPrintMedia = function (e) { if (!e.matches) { relayout(); } };
+    if (printMedia.addEventListener) { printMedia.addEventListener('change', onPrintMedia); }
+  }
+  window.addEventListener('afterprint', relayout);
+
   function followKernel(kernel) {
     var everConnected = false;
     var timer = null;
