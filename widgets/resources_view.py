@@ -33,8 +33,8 @@ def reading_list(t: UIText, format_reference) -> str:
         refs.sort(key=lambda r: (r.authors[0].lower(), r.year or 0, r.title))
         items = "".join(f'<li id="read-{topic}-{r.key}">{format_reference(r)}</li>' for r in refs)
         sections.append(
-            f'<section class="kit-reading-topic" data-topic="{topic}"><h3>{html.escape(t["topic-" + topic])} '
-            f'<span class="kit-muted kit-small">({len(refs)})</span></h3><ul>{items}</ul></section>'
+            f'<section class="kit-reading-topic" data-topic="{topic}"><h2>{html.escape(t["topic-" + topic])} '
+            f'<span class="kit-muted kit-small">({len(refs)})</span></h2><ul>{items}</ul></section>'
         )
     total = html.escape(t["reading-total"].format(count=len(bib.entries)))
     return f'<section class="kit-card kit-reading"><p class="kit-muted">{total}</p>{"".join(sections)}</section>'
@@ -186,15 +186,6 @@ class _Page(BrowserSafe, anywidget.AnyWidget):
     texts = traitlets.Dict().tag(sync=True)
     modules = traitlets.List(help="[{id, number, title, minutes, items}] from the course map and quizzes").tag(sync=True)
 
-    @traitlets.validate("mode", "texts", "modules")
-    def _python_only(self, proposal):
-        kept = self.__dict__.setdefault("_kept", {})
-        name = proposal["trait"].name
-        if not self.__dict__.get("_built", False):
-            kept[name] = proposal["value"]
-            return proposal["value"]
-        return kept.get(name, proposal["trait"].default())
-
 
 def _modules() -> list[dict]:
     out = []
@@ -212,7 +203,6 @@ def _modules() -> list[dict]:
 def page_widget(mode: str, t: UIText) -> _Page:
     texts = {k: v for k, v in t.strings.items() if k.startswith(("record-", "mydata-", "delete", "shared-"))}
     w = _Page(mode=mode, texts=texts, modules=_modules())
-    w._built = True
     return w
 
 

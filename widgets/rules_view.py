@@ -16,7 +16,7 @@ def rule_cards(t: UIText) -> str:
         cites = bib.cite_html(r.sources)
         badge = f'<span class="kit-status">{html.escape(t["rules-online"])}</span> ' if r.online else ""
         cards.append(
-            f'<article class="kit-rule" data-rule="{r.id}"><h4>{badge}{html.escape(r.title)}</h4>'
+            f'<article class="kit-rule" data-rule="{r.id}"><h3>{badge}{html.escape(r.title)}</h3>'
             f"<p>{html.escape(r.text)}</p>"
             f'<p class="kit-rule-why"><b>{html.escape(t["rules-why"])}</b> {html.escape(r.why)}</p>'
             f'<p class="kit-muted kit-small">{cites}</p></article>'

@@ -8,10 +8,9 @@ import anywidget
 import traitlets
 
 from . import content, figures, planner, plot
+from .content import Quiz, UIText
 from .esm import bundle
 from .guard import BrowserSafe
-from .content import Quiz, UIText
-
 
 
 def phases_table(t: UIText) -> str:
@@ -50,7 +49,7 @@ def presets_chart(t: UIText, version: str) -> str:
             low=planner.fmt(preset.total_min), high=planner.fmt(preset.total_max), suggested=planner.fmt(preset.total_suggested)
         )
         blocks.append(
-            f'<div class="kit-preset" data-preset="{preset.id}"><h4>{html.escape(preset.title)}</h4>'
+            f'<div class="kit-preset" data-preset="{preset.id}"><h3>{html.escape(preset.title)}</h3>'
             f"<p>{html.escape(preset.description)}</p>"
             f'<p class="kit-muted"><b>{html.escape(t["presets-source-says"])}</b> {html.escape(preset.source_says)} ({bib.cite_html(preset.sources)})</p>'
             f"<ul>{''.join(items)}</ul><p class=\"kit-muted\">{html.escape(total)}</p></div>"

@@ -1,8 +1,9 @@
 """Accessibility: axe-core on every page in both themes, and the main widgets by keyboard alone.
 
 axe-core comes from the npm registry (package.json; `make test` installs it) and is injected
-into each page by playwright. A page passes when axe finds no serious or critical violation;
-its colour-contrast rule checks WCAG 2.1 AA in the theme the page is shown in, so running it in
+into each page by playwright. A page passes when axe finds no violation at all, of any impact
+(the issue asks for none serious or critical; the moderate and minor ones, heading order and an
+empty table header, were fixed too, so the bar is kept at none); its colour-contrast rule checks WCAG 2.1 AA in the theme the page is shown in, so running it in
 both themes checks contrast in both.
 """
 
@@ -11,7 +12,13 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from .conftest import ROOT, assert_no_error_output, screenshot, wait_rendered, watched_context
+from .conftest import (
+    ROOT,
+    assert_no_error_output,
+    screenshot,
+    wait_rendered,
+    watched_context,
+)
 from .test_resources import TOOL_READY
 
 pytestmark = pytest.mark.site
@@ -31,8 +38,7 @@ def axe_violations(page) -> list[dict]:
     return page.evaluate(
         """async () => {
           const r = await axe.run(document, {resultTypes: ['violations']});
-          return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => ({id: v.id, impact: v.impact, help: v.help,
+          return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').slice(0, 200))}));
         }"""
     )

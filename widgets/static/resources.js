@@ -48,7 +48,7 @@ function renderRecord(model, root) {
     const progress = resRead(kitKey("progress"), {});
     const quiz = resRead(kitKey("quiz"), {});
     sheet.textContent = "";
-    sheet.append(el("h3", "", t("record-heading")));
+    sheet.append(el("h2", "", t("record-heading")));
     if (name.value.trim()) sheet.append(el("p", "kit-record-name", name.value.trim()));
     sheet.append(el("p", "kit-record-made", t("record-made").replace("{date}", new Date().toISOString().slice(0, 10))));
     const table = el("table", "kit-map-table kit-record-table");
@@ -112,7 +112,7 @@ function renderMyData(model, root) {
   const t = (k) => (model.get("texts") || {})[k] || k;
   const card = el("section", "kit-card kit-mydata");
   card.setAttribute("aria-label", t("mydata-title"));
-  card.append(el("h3", "", t("mydata-title")), el("p", "", t("mydata-explain")));
+  card.append(el("h2", "", t("mydata-title")), el("p", "", t("mydata-explain")));
   const warn = el("p", "kit-content-note kit-mydata-shared", t("mydata-shared"));
   const list = el("div", "kit-mydata-list");
   list.setAttribute("aria-live", "polite");
