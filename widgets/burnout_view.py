@@ -13,7 +13,8 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
-from . import figures, instrument as logic
+from . import figures
+from . import instrument as logic
 from .content import Instrument, UIText
 from .esm import bundle
 from .guard import BrowserSafe
@@ -72,26 +73,7 @@ class BurnoutCheck(BrowserSafe, anywidget.AnyWidget):
             ],
             asset_version=asset_version,
         )
-        self._python_sets = False
         self.on_msg(self._on_browser_message)
-
-    @traitlets.validate("texts", "meta", "items", "result", "trend", "asset_version")
-    def _python_only(self, proposal):
-        # Only Python sets these; a value sent by the browser is refused (the kept one stays).
-        kept = self.__dict__.setdefault("_kept", {})
-        name = proposal["trait"].name
-        if self.__dict__.get("_python_sets", True):
-            kept[name] = proposal["value"]
-            return proposal["value"]
-        return kept.get(name, proposal["trait"].default())
-
-    def _set(self, **values) -> None:
-        self._python_sets = True
-        try:
-            for k, v in values.items():
-                setattr(self, k, v)
-        finally:
-            self._python_sets = False
 
     # ------------------------------------------------------------------ messages
     def _on_browser_message(self, _widget, message, _buffers) -> None:

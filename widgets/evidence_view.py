@@ -65,16 +65,6 @@ class EvidenceExplorer(BrowserSafe, anywidget.AnyWidget):
     chart_label = traitlets.Unicode().tag(sync=True)
     asset_version = traitlets.Unicode("1").tag(sync=True)
 
-    @traitlets.validate("texts", "rows", "figure", "chart_label", "asset_version")
-    def _python_only(self, proposal):
-        # Only Python sets these (once, when the page is built); a browser update is refused.
-        kept = self.__dict__.setdefault("_kept", {})
-        name = proposal["trait"].name
-        if not self.__dict__.get("_built", False):
-            kept[name] = proposal["value"]
-            return proposal["value"]
-        return kept.get(name, proposal["trait"].default())
-
 
 def explorer(t: UIText, asset_version: str) -> EvidenceExplorer:
     ev = content.evidence()
@@ -90,7 +80,6 @@ def explorer(t: UIText, asset_version: str) -> EvidenceExplorer:
         chart_label=t["ev-chart-label"].format(effects="; ".join(effects)),
         asset_version=asset_version,
     )
-    widget._built = True
     return widget
 
 

@@ -33,16 +33,6 @@ class GroupEvaluationWidget(BrowserSafe, anywidget.AnyWidget):
     meta = traitlets.Dict().tag(sync=True)
     texts = traitlets.Dict().tag(sync=True)
 
-    @traitlets.validate("mode", "meta", "texts")
-    def _python_only(self, proposal):
-        # Set once by Python; a value sent by the browser is refused.
-        kept = self.__dict__.setdefault("_kept", {})
-        name = proposal["trait"].name
-        if not self.__dict__.get("_built", False):
-            kept[name] = proposal["value"]
-            return proposal["value"]
-        return kept.get(name, proposal["trait"].default())
-
 
 def build(ge: GroupEvaluation, t: UIText, mode: str = "learner") -> GroupEvaluationWidget:
     keys = LEARNER_KEYS if mode == "learner" else INSTRUCTOR_KEYS
@@ -55,5 +45,4 @@ def build(ge: GroupEvaluation, t: UIText, mode: str = "learner") -> GroupEvaluat
         },
         texts={k: t[k] for k in keys},
     )
-    widget._built = True
     return widget

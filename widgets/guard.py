@@ -64,6 +64,12 @@ class BrowserSafe:
             log.info("%s: refused a value from the page for %s", type(self).__name__, ", ".join(sorted(refused)))
             self.send_state(sorted(refused))
 
+    def _set(self, **values) -> None:
+        """Set several traits from Python, sent to the page in one message."""
+        with self.hold_sync():
+            for name, value in values.items():
+                setattr(self, name, value)
+
     def _fits(self, name: str, value) -> bool:
         """Whether ``value`` passes the trait's type check (the one that would raise)."""
         trait = self.traits()[name]

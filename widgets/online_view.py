@@ -24,28 +24,7 @@ CHECK_KEYS = ("check-title", "check-explain", "check-start", "check-summary", "c
               "check-state-overdue", "check-state-due-soon", "check-state-later", "check-due", "check-reset", "check-progress")
 
 
-class _FromPython(BrowserSafe, anywidget.AnyWidget):
-    """Traits set by Python only: a value the browser sends for them is refused."""
-
-    @traitlets.validate("texts", "template", "steps", "report")
-    def _python_only(self, proposal):
-        kept = self.__dict__.setdefault("_kept", {})
-        name = proposal["trait"].name
-        if self.__dict__.get("_python_sets", True):
-            kept[name] = proposal["value"]
-            return proposal["value"]
-        return kept.get(name, proposal["trait"].default())
-
-    def _set(self, **values) -> None:
-        self._python_sets = True
-        try:
-            for k, v in values.items():
-                setattr(self, k, v)
-        finally:
-            self._python_sets = False
-
-
-class PledgeGenerator(_FromPython):
+class PledgeGenerator(BrowserSafe, anywidget.AnyWidget):
     _esm = bundle("dom.js", "pledge_core.js", "pledge.js")
     texts = traitlets.Dict().tag(sync=True)
     template = traitlets.Dict(help="{title, intro, contents: [7 texts], recording: [{id, label, text}], closing, sign_line}").tag(sync=True)
@@ -61,11 +40,10 @@ def pledge_generator(online: OnlineGroups, t: UIText) -> PledgeGenerator:
             "closing": p.closing, "sign_line": p.sign_line,
         },
     )
-    w._python_sets = False
     return w
 
 
-class OrganiserChecklist(_FromPython):
+class OrganiserChecklist(BrowserSafe, anywidget.AnyWidget):
     _esm = bundle("dom.js", "checklist.js")
     texts = traitlets.Dict().tag(sync=True)
     steps = traitlets.List(help="[{id, title, when, items: [{id, text}]}]").tag(sync=True)
@@ -79,7 +57,6 @@ class OrganiserChecklist(_FromPython):
             steps=[{"id": s.id, "title": s.title, "when": s.when, "items": [{"id": i.id, "text": i.text} for i in s.items]}
                    for s in online.checklist],
         )
-        self._python_sets = False
         self.on_msg(self._on_browser_message)
 
     def _on_browser_message(self, _widget, message, _buffers) -> None:

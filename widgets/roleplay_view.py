@@ -44,31 +44,11 @@ def load_cases() -> tuple[list[Case], list[str]]:
 
 
 class _KitWidget(BrowserSafe, anywidget.AnyWidget):
-    """Traits are set by Python; a value the browser sends for one is refused."""
+    """Traits are set by Python; the page may set none of them (BrowserSafe refuses them)."""
 
     texts = traitlets.Dict().tag(sync=True)
     cases = traitlets.List().tag(sync=True)
     broken = traitlets.List().tag(sync=True)
-
-    def _guarded(self, proposal):
-        kept = self.__dict__.setdefault("_kept", {})
-        name = proposal["trait"].name
-        if self.__dict__.get("_python_sets", True):
-            kept[name] = proposal["value"]
-            return proposal["value"]
-        return kept.get(name, proposal["trait"].default())
-
-    @traitlets.validate("texts", "cases", "broken")
-    def _python_only(self, proposal):
-        return self._guarded(proposal)
-
-    def _set(self, **values) -> None:
-        self._python_sets = True
-        try:
-            for k, v in values.items():
-                setattr(self, k, v)
-        finally:
-            self._python_sets = False
 
 
 class CaseLibrary(_KitWidget):
@@ -95,10 +75,6 @@ class RolePlay(_KitWidget):
     plan_id = traitlets.Unicode().tag(sync=True)
     seating = traitlets.Dict(help="{roles: [...], behaviours: [...]} or {error}").tag(sync=True)
 
-    @traitlets.validate("roles", "behaviours", "prompts", "online_prompts", "presets", "preset", "plan_id", "seating")
-    def _python_only_too(self, proposal):
-        return self._guarded(proposal)
-
     def __init__(self, cases, broken, roles: Roles, texts: dict, timer, **kwargs):
         self.timer = timer
         self._behaviour_ids = [b.id for b in roles.behaviours]
@@ -114,7 +90,6 @@ class RolePlay(_KitWidget):
             plan_id=timer.plan_id,
             **kwargs,
         )
-        self._python_sets = False
         self._show_preset(timer.plan_id)
         self.on_msg(self._on_browser_message)
 
@@ -123,10 +98,10 @@ class RolePlay(_KitWidget):
             return
         if message.get("kind") == "seats":
             self.seat(message.get("n"), bool(message.get("behaviours")))
-        elif message.get("kind") == "preset" and isinstance(message.get("id"), str):
-            if any(p.id == message["id"] for p in self._session.presets):
-                self.timer.set_preset(message["id"])
-                self._show_preset(message["id"])
+        elif (message.get("kind") == "preset" and isinstance(message.get("id"), str)
+              and any(p.id == message["id"] for p in self._session.presets)):
+            self.timer.set_preset(message["id"])
+            self._show_preset(message["id"])
 
     def _show_preset(self, preset_id: str) -> None:
         preset = self._session.preset(preset_id)
@@ -155,14 +130,12 @@ def _texts(t: UIText) -> dict:
 def case_library(t: UIText) -> CaseLibrary:
     cases, broken = load_cases()
     wdg = CaseLibrary(texts=_texts(t), cases=[case_dict(c) for c in cases], broken=broken)
-    wdg._python_sets = False
     return wdg
 
 
 def solo_rehearsal(t: UIText) -> SoloRehearsal:
     cases, broken = load_cases()
     wdg = SoloRehearsal(texts=_texts(t), cases=[case_dict(c) for c in cases], broken=broken)
-    wdg._python_sets = False
     return wdg
 
 

@@ -69,20 +69,7 @@ class LeaderSimulator(BrowserSafe, anywidget.AnyWidget):
             asset_version=asset_version,
         )
         self._show()
-        self._python_sets = False
         self.on_msg(self._on_browser_message)
-
-    # The browser has no reason to change these: a value it sends is refused (the old one
-    # stays). Python's own updates go through _set(), which lifts the guard.
-    @traitlets.validate("texts", "scenarios", "broken", "view", "asset_version")
-    def _python_only(self, proposal):
-        kept = self.__dict__.setdefault("_kept", {})
-        name = proposal["trait"].name
-        if self.__dict__.get("_python_sets", True):
-            kept[name] = proposal["value"]
-            return proposal["value"]
-        # (ipywidgets validates a browser update after storing it, so the old value is kept here.)
-        return kept.get(name, proposal["trait"].default())
 
     # ------------------------------------------------------------------ messages
     def _on_browser_message(self, _widget, message, _buffers) -> None:
@@ -147,12 +134,7 @@ class LeaderSimulator(BrowserSafe, anywidget.AnyWidget):
             }
             if run.finished:
                 view["result"] = self._result(run)
-        guard = self.__dict__.get("_python_sets", True)
-        self._python_sets = True
-        try:
-            self.view = view
-        finally:
-            self._python_sets = guard
+        self.view = view
 
     def _result(self, run: simulator.Run) -> dict:
         t = self._t
