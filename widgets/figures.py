@@ -9,6 +9,7 @@ This module imports no widget library.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 from .content import Bibliography, Timeline
@@ -226,7 +227,7 @@ def scenario_map_figure(
         for row, mid in enumerate(ids):
             pos[mid] = (col, row - (len(ids) - 1) / 2)
     on_path = set(path)
-    steps = set(zip(path, path[1:]))
+    steps = set(itertools.pairwise(path))
     edge_x: list = []
     edge_y: list = []
     for m in moments:

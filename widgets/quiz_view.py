@@ -14,11 +14,10 @@ import anywidget
 import traitlets
 
 from . import quiz as logic
+from .content import Quiz, UIText
 from .esm import bundle
 from .guard import BrowserSafe
-from .content import Quiz, UIText
 from .store import BrowserStore
-
 
 
 class KnowledgeCheck(BrowserSafe, anywidget.AnyWidget):

@@ -16,8 +16,8 @@ This module imports no widget library.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .content import Choice, Leadership, Moment, Scenario
 

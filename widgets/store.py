@@ -18,7 +18,6 @@ from .esm import bundle
 from .guard import BrowserSafe
 
 
-
 class BrowserStore(BrowserSafe, anywidget.AnyWidget):
     """Progress and knowledge-check answers, mirrored between Python and localStorage."""
 

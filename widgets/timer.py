@@ -26,7 +26,6 @@ import traitlets
 from . import content, guard
 from .esm import bundle
 
-
 MAX_PHASES = 20
 MIN_MINUTES = 0.05
 MAX_MINUTES = 240
