@@ -7,7 +7,8 @@ what this module adds on top of stock Voila:
 * ``/`` sends a learner to the landing page (``voila/render/index.ipynb``); the
   file tree and the contents API are not served, so no notebook or code is listed.
 * ``/kit/static/…`` serves the kit's own browser assets and plotly.js from the
-  installed plotly package, cached by the browser (no CDN).
+  installed plotly package, cached by the browser (no CDN). It is public, as Jupyter
+  Server's own ``/static/`` is, also under JupyterHub: it holds no learner data.
 * Each course page gets the course map in its page config, from which the
   ``balint`` template draws the header, navigation and previous/next links.
 * Every page response sets the ``_xsrf`` cookie, so the page's shutdown beacon
@@ -18,12 +19,15 @@ what this module adds on top of stock Voila:
   are culled by the kernel manager (``MappingKernelManager.cull_*`` in voila.json).
 * ``/kit/poll/…`` is the anonymous class poll's JSON API (see :class:`PollHandler`),
   on the store of :mod:`widgets.poll`, opened once per server from
-  ``BALINT_KIT_POLL_URL`` / ``BALINT_KIT_POLL_DB`` or ``--poll-url``.
+  ``BALINT_KIT_POLL_URL`` / ``BALINT_KIT_POLL_DB`` or ``--poll-url``. Under JupyterHub
+  it needs the hub's login for this server, as the pages do.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
+import logging
 import os
 import uuid
 from pathlib import Path
@@ -35,7 +39,7 @@ import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
 from tornado.log import access_log, app_log
-from traitlets import Int, Unicode
+from traitlets import Int, TraitError, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.treehandler import VoilaTreeHandler
@@ -138,6 +142,18 @@ class CappedKernelManager(AsyncMappingKernelManager):
         pooled = sum(len(p) for p in getattr(self, "_pools", {}).values())
         return len(ids) - pooled
 
+    async def cull_kernel_if_idle(self, kernel_id):
+        # A kernel still starting has no activity clock yet: reading it raises a TraitError in
+        # jupyter_server's culler, which logs a traceback (seen in the hub test's log). Such a
+        # kernel is not idle; the culler looks at it again on its next round.
+        kernel = self._kernels.get(kernel_id)
+        try:
+            started = kernel is not None and kernel_id not in self._reserved and kernel.last_activity is not None
+        except TraitError:
+            started = False
+        if started:
+            await super().cull_kernel_if_idle(kernel_id)
+
     async def start_kernel(self, *, kernel_id=None, **kwargs):
         if kernel_id is not None and kernel_id in self:
             return await super().start_kernel(kernel_id=kernel_id, **kwargs)
@@ -218,12 +234,18 @@ def poll_statement_count() -> int:
 class PollHandler(tornado.web.RequestHandler):
     """The class poll's JSON API: plain JSON answers, never a traceback, and little logged.
 
+    * A request needs a user from the server's identity provider
+      (``settings["identity_provider"]``), as Voila's pages do: under JupyterHub, the hub's
+      login for this server. Without one the answer is 403 in JSON (never a redirect to a
+      login page) and nothing is stored. On the plain site Voila's provider gives every
+      visitor an anonymous user.
     * POSTs need the ``_xsrf`` cookie the course pages set, echoed in the
       ``X-XSRFToken`` header (checked in :meth:`checked_body`: Voila's settings leave
       tornado's own check off, and these handlers are not Jupyter handlers).
     * A body over :data:`POLL_MAX_BODY` bytes is refused (413) and never kept.
     * The access log line names the route and the status only: no address, no
-      class code, nothing from a body or a header.
+      class code, nothing from a body or a header. Library warnings that would quote a
+      poll URL are dropped (:class:`_NoPollURLs`).
     * Store calls run on a worker thread, off the event loop.
     """
 
@@ -233,24 +255,71 @@ class PollHandler(tornado.web.RequestHandler):
         self.store = store
         self._body = bytearray()
         self._too_large = False
+        self._no_user = False
 
-    def prepare(self):
+    async def prepare(self):
         self.set_header("Cache-Control", "no-store")
+        # Without a user, the answer is 403 once the request has been read (refuse_without_user):
+        # tornado closes a connection answered before that, without saying so in the answer,
+        # and a proxy that sends the next request on it gets a reset.
+        self._no_user = not await self._logged_in()
         if self.request.method not in ("GET", "HEAD", "OPTIONS"):
             length = self.request.headers.get("Content-Length", "0")
             if not length.isdigit() or int(length) > _POLL_DRAIN_BODY:
-                raise tornado.web.HTTPError(413)  # answered at once; the body is not read
+                # Answered at once; the body is not read.
+                raise tornado.web.HTTPError(403 if self._no_user else 413)
             self.request.connection.set_max_body_size(_POLL_DRAIN_BODY)  # also for bodies sent in chunks
 
+    def refuse_without_user(self) -> None:
+        """403 for a request without a user: before its body or the store is used."""
+        if self._no_user:
+            raise tornado.web.HTTPError(403)
+
+    async def _logged_in(self) -> bool:
+        """Whether the server's identity provider knows the user of this request (True when the
+        server has none). JupyterHub's provider also patches this handler's XSRF methods."""
+        provider = self.settings.get("identity_provider")
+        if provider is None:
+            return True
+        user = provider.get_user(self)
+        if inspect.isawaitable(user):
+            user = await user
+        self.current_user = user
+        return user is not None
+
+    # What Jupyter Server's identity providers read from the handler they are given (the
+    # default one, on the plain site: the login token, the login cookie's path, a logger).
+    @property
+    def token(self) -> str | None:
+        return getattr(self.settings.get("identity_provider"), "token", None)
+
+    @property
+    def base_url(self) -> str:
+        return self.settings.get("base_url", "/")
+
+    @property
+    def log(self) -> logging.Logger:
+        return app_log
+
+    def check_xsrf_cookie(self):
+        # Only for requests that change something: a GET (the results) needs the class key, in a
+        # header no other site's page can send. JupyterHub's login check calls this for a
+        # browser's GET too, where the XSRF check would refuse the page's results request.
+        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            super().check_xsrf_cookie()
+
     def data_received(self, chunk: bytes):
+        if self._no_user:
+            return
         if len(self._body) + len(chunk) > POLL_MAX_BODY:
             self._too_large = True
         elif not self._too_large:
             self._body.extend(chunk)
 
     def checked_body(self) -> object:
-        """Once the body has arrived: the XSRF check (403), the size (413), then the body
-        as JSON, or None when it is not JSON."""
+        """Once the body has arrived: the login (403), the XSRF check (403), the size (413),
+        then the body as JSON, or None when it is not JSON."""
+        self.refuse_without_user()
         self.check_xsrf_cookie()
         if self._too_large:
             raise tornado.web.HTTPError(413)
@@ -266,6 +335,7 @@ class PollHandler(tornado.web.RequestHandler):
 
     async def in_store(self, fn, *args):
         """Run a store operation on a worker thread; a failing store answers 503."""
+        self.refuse_without_user()
         try:
             return await tornado.ioloop.IOLoop.current().run_in_executor(None, fn, *args)
         except poll.PollError:
@@ -293,6 +363,17 @@ class PollHandler(tornado.web.RequestHandler):
         status = self.get_status()
         log = access_log.debug if status < 400 else access_log.warning if status < 500 else access_log.error
         log("%d %s %s (class poll) %.2fms", status, self.request.method, self.route, 1000 * self.request.request_time())
+
+
+class _NoPollURLs(logging.Filter):
+    """Keeps poll URLs, which hold class codes, out of tornado's application log: JupyterHub's
+    XSRF helpers, run by its login check, warn with the request's path."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            return "/kit/poll/" not in record.getMessage()
+        except Exception:  # noqa: BLE001 - a record that cannot be formatted is left to logging
+            return True
 
 
 class PollClassesHandler(PollHandler):
@@ -339,6 +420,7 @@ class PollResultsHandler(PollHandler):
     route = "kit/poll/classes/{code}/results"
 
     async def get(self, code: str):
+        self.refuse_without_user()
         key = self.request.headers.get("X-Kit-Class-Key", "")
         try:
             results = await self.in_store(self.store.results, code, key)
@@ -376,7 +458,7 @@ class CourseVoila(Voila):
         help="The class poll's store: postgresql://… or sqlite:PATH; empty for BALINT_KIT_POLL_URL, "
         "else the SQLite file BALINT_KIT_POLL_DB or the default in the user's data folder.",
     )
-    aliases = {**Voila.aliases, "poll-url": "CourseVoila.poll_url", "poll_url": "CourseVoila.poll_url"}
+    aliases: ClassVar[dict] = {**Voila.aliases, "poll-url": "CourseVoila.poll_url", "poll_url": "CourseVoila.poll_url"}
 
     def initialize(self, argv=None):
         super().initialize(argv)
@@ -413,6 +495,8 @@ class CourseVoila(Voila):
         self.poll_store = poll.open_store(self.poll_url or None, statements=poll_statement_count())
         self.log.info("Class poll answers are stored in the %s.", self.poll_store.where())
         store = {"store": self.poll_store}
+        if not any(isinstance(f, _NoPollURLs) for f in app_log.filters):
+            app_log.addFilter(_NoPollURLs())
         ours += [
             (url_path_join(base, r"/kit/poll/classes"), PollClassesHandler, store),
             (url_path_join(base, r"/kit/poll/classes/([^/]+)/responses"), PollResponsesHandler, store),

@@ -10,10 +10,10 @@ Learners log in through the hub's login page in Debian's chromium (one browser c
 learner: one browser each), land on the course map, and are checked to be in their own
 single-user server with their own kernel; a learner's server lets in no one else; their
 browser data is kept apart even in one browser (a shared computer) since every key carries
-the learner's /user/<name>/ path; the shared-computer warning shows. Every process the hub
-started (proxy, idle culler, single-user servers, kernels) is stopped at the end, also when a
-test fails: each carries a marker in its environment, and the last test checks that stopping
-the hub leaves none.
+the learner's /user/<name>/ path; the shared-computer warning shows; the class poll's API
+answers only with the hub's login. Every process the hub started (proxy, idle culler,
+single-user servers, kernels) is stopped at the end, also when a test fails: each carries a
+marker in its environment, and the last test checks that stopping the hub leaves none.
 """
 
 from __future__ import annotations
@@ -21,15 +21,18 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 import psutil
 import pytest
+import requests
 import yaml
 from playwright.sync_api import sync_playwright
 
@@ -388,10 +391,12 @@ def test_a_learners_server_lets_in_no_one_else(hub, learners):
 
 
 POLL_FETCH = """async ([url, body, key]) => {
+  // As widgets/static/groupeval.js does it: a POST echoes the _xsrf cookie in X-XSRFToken,
+  // the results GET sends the class key only.
   const m = document.cookie.match(/(?:^|;\\s*)_xsrf=([^;]*)/);
-  const headers = {"Content-Type": "application/json", "X-XSRFToken": m ? decodeURIComponent(m[1]) : ""};
+  const headers = body === null ? {} : {"Content-Type": "application/json", "X-XSRFToken": m ? decodeURIComponent(m[1]) : ""};
   if (key) headers["X-Kit-Class-Key"] = key;
-  const r = await fetch(url, body === null ? {headers} : {method: "POST", credentials: "same-origin", headers, body});
+  const r = await fetch(url, body === null ? {credentials: "same-origin", headers} : {method: "POST", credentials: "same-origin", headers, body});
   return [r.status, await r.json()];
 }"""
 
@@ -419,6 +424,91 @@ def test_the_cohort_shares_one_class_poll_through_their_own_servers(hub, learner
         "alice", f"classes/{opened['code']}/results", None, opened["key"]
     )
     assert status == 200 and results["responses"] == 2, results
+
+
+def poll_class_codes(hub: Hub) -> set[str]:
+    """The codes of the classes in the cohort's poll store (the SQLite file every server uses)."""
+    with closing(sqlite3.connect(hub.poll_db)) as db:
+        return {code for (code,) in db.execute("SELECT code FROM poll_class")}
+
+
+def test_the_class_poll_answers_only_a_learner_logged_in_to_the_hub(hub, learners):
+    """The poll's API in a learner's server needs the hub's login for that server, as its pages
+    do; a client without it gets the API's own 403 (JSON, not a redirect to the login page)."""
+    alice = learners["alice"]
+    classes = f"{hub.url}/user/alice/kit/poll/classes"
+
+    # Alice, logged in, opens a class as her page's script does (the _xsrf cookie echoed in X-XSRFToken).
+    status, opened = alice["page"].evaluate(
+        POLL_FETCH, ["/user/alice/kit/poll/classes", "{}", None]
+    )
+    assert status == 201, opened
+    assert sorted(opened) == ["code", "key"]
+    assert re.fullmatch("[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}", opened["code"])
+    assert len(opened["key"]) >= 43
+    code, key = opened["code"], opened["key"]
+    before = poll_class_codes(hub)
+    assert code in before
+
+    # A client with no login and no cookie, through the hub's proxy (redirects not followed):
+    # the server's own answer, the same for each route.
+    bare = requests.Session()
+    answer = {"token": secrets.token_urlsafe(24), "answers": [1, 2, 3, 4, 5, 6]}
+    refused = [
+        bare.post(
+            classes,
+            data="{}",
+            headers={"Content-Type": "application/json"},
+            allow_redirects=False,
+            timeout=30,
+        ),
+        bare.post(
+            f"{classes}/{code}/responses",
+            json=answer,
+            allow_redirects=False,
+            timeout=30,
+        ),
+        # Even with the class key.
+        bare.get(
+            f"{classes}/{code}/results",
+            headers={"X-Kit-Class-Key": key},
+            allow_redirects=False,
+            timeout=30,
+        ),
+    ]
+    # A script echoes whatever _xsrf cookie it was given (none) and tries again.
+    bare.headers["X-XSRFToken"] = bare.cookies.get("_xsrf", "")
+    refused.append(bare.post(classes, data="{}", allow_redirects=False, timeout=30))
+    for r in refused:
+        assert (r.status_code, r.json()) == (403, {"status": "forbidden"}), (
+            r.request.method,
+            r.request.url,
+        )
+        assert r.headers["Content-Type"] == "application/json; charset=UTF-8"
+        assert r.headers["Cache-Control"] == "no-store"
+    assert list(bare.cookies) == []
+    # No class was opened (nor was anything answered: Alice's results below count 0 responses).
+    assert poll_class_codes(hub) == before
+
+    # Alice reads the results as her page's script does (the class key, no X-XSRFToken; Chromium
+    # sends "Sec-Fetch-Mode: cors" to 127.0.0.1, as to an HTTPS site) ...
+    status, results = alice["page"].evaluate(
+        POLL_FETCH, [f"/user/alice/kit/poll/classes/{code}/results", None, key]
+    )
+    assert (status, results) == (
+        200,
+        {"responses": 0, "threshold": 5, "shown": False, "statements": None},
+    )
+    # ... and as a browser sends it to a plain-HTTP site: with her cookies and no Sec-Fetch-* headers.
+    r = alice["context"].request.get(
+        f"{classes}/{code}/results", headers={"X-Kit-Class-Key": key}, max_redirects=0
+    )
+    assert (r.status, r.json()) == (
+        200,
+        {"responses": 0, "threshold": 5, "shown": False, "statements": None},
+    )
+    # JupyterHub warns of such a GET with its path; her server's log (in the hub's) names no class code.
+    assert f"/{code}/" not in hub.log()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -1,0 +1,58 @@
+"""The site's kernel manager: its culler passes over a kernel that is still starting.
+
+jupyter_server's culler reads each kernel's ``last_activity``, which a kernel that is still
+starting does not have yet: the read raises a ``TraitError`` and the culler logs a traceback
+(seen once in the hub test's log, where learners' kernels start while the culler runs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from jupyter_server._tz import utcnow
+from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
+
+from widgets.site import CappedKernelManager
+
+
+def _manager_with(kernel_id: str, kernel) -> CappedKernelManager:
+    mgr = CappedKernelManager(cull_idle_timeout=60)
+    mgr._kernels[kernel_id] = kernel
+    culled = []
+
+    async def shutdown_kernel(kid, *args, **kwargs):
+        culled.append(kid)
+
+    mgr.shutdown_kernel = shutdown_kernel
+    mgr.culled = culled
+    return mgr
+
+
+def test_a_kernel_still_starting_is_not_culled_and_logs_nothing(caplog):
+    kernel = ServerKernelManager()  # no last_activity yet: reading it raises TraitError
+    mgr = _manager_with("k-starting", kernel)
+    with caplog.at_level(logging.DEBUG):
+        asyncio.run(mgr.cull_kernels())
+    assert mgr.culled == []
+    assert "exception" not in caplog.text.lower()
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_a_kernel_idle_past_the_timeout_is_still_culled():
+    kernel = ServerKernelManager()
+    kernel.last_activity = utcnow() - timedelta(seconds=61)
+    kernel.execution_state = "idle"
+    mgr = _manager_with("k-idle", kernel)
+    asyncio.run(mgr.cull_kernels())
+    assert mgr.culled == ["k-idle"]
+
+
+def test_a_kernel_used_a_moment_ago_is_kept():
+    kernel = ServerKernelManager()
+    kernel.last_activity = utcnow() - timedelta(seconds=5)
+    kernel.execution_state = "idle"
+    mgr = _manager_with("k-busy", kernel)
+    asyncio.run(mgr.cull_kernels())
+    assert mgr.culled == []
