@@ -72,7 +72,7 @@ def test_closed_pages_and_bare_gets_lose_their_kernels_while_an_open_page_keeps_
 
 
 def test_above_the_cap_a_new_visitor_gets_the_busy_page():
-    # The shipped cap is 24 kernels; this server lowers it to 2 so the test needs only three visits.
+    # The shipped cap is 40 kernels (voila.json); this server lowers it to 2 so the test needs only three visits.
     server = Server(extra_args=["--CourseVoila.max_kernels=2"], log_name="server-cap.log")
     try:
         for _ in range(2):
