@@ -53,7 +53,10 @@ def test_the_completion_record_is_built_from_the_browsers_store(site, context):
     )
     page.reload()
     wait_rendered(page, ready=".kit-record")
+    # Opening the record keeps nothing the learner did not type: no empty name in the store.
+    assert page.evaluate("k => localStorage.getItem(k + 'record-name')", key) is None
     page.locator(".kit-record-name-input").fill("Dr Test Learner")
+    assert page.evaluate("k => localStorage.getItem(k + 'record-name')", key) == "Dr Test Learner"
     row = page.locator('.kit-record-table tr[data-module="01_history"] td')
     modules = {m["id"]: m for m in _yaml("course_map.yaml")["modules"]}
     items = len(_yaml("quizzes/01_history.yaml")["items"])

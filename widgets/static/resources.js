@@ -44,7 +44,10 @@ function renderRecord(model, root) {
   card.append(wrap, sheet, print);
 
   function draw() {
-    try { localStorage.setItem(nameKey, name.value); } catch (e) { /* the record still shows */ }
+    try {
+      // An empty name is not kept: the data page would list an entry the learner never made.
+      if (name.value) localStorage.setItem(nameKey, name.value); else localStorage.removeItem(nameKey);
+    } catch (e) { /* the record still shows */ }
     const progress = resRead(kitKey("progress"), {});
     const quiz = resRead(kitKey("quiz"), {});
     sheet.textContent = "";
