@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
 
 from widgets.site import CappedKernelManager
+
+
+def _run(coro):
+    # On a thread of its own: in the full run playwright's sync API keeps an event loop running
+    # on the main thread, where asyncio.run() refuses to start another.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _manager_with(kernel_id: str, kernel) -> CappedKernelManager:
@@ -34,7 +42,7 @@ def test_a_kernel_still_starting_is_not_culled_and_logs_nothing(caplog):
     kernel = ServerKernelManager()  # no last_activity yet: reading it raises TraitError
     mgr = _manager_with("k-starting", kernel)
     with caplog.at_level(logging.DEBUG):
-        asyncio.run(mgr.cull_kernels())
+        _run(mgr.cull_kernels())
     assert mgr.culled == []
     assert "exception" not in caplog.text.lower()
     assert not [r for r in caplog.records if r.exc_info]
@@ -45,7 +53,7 @@ def test_a_kernel_idle_past_the_timeout_is_still_culled():
     kernel.last_activity = utcnow() - timedelta(seconds=61)
     kernel.execution_state = "idle"
     mgr = _manager_with("k-idle", kernel)
-    asyncio.run(mgr.cull_kernels())
+    _run(mgr.cull_kernels())
     assert mgr.culled == ["k-idle"]
 
 
@@ -54,5 +62,5 @@ def test_a_kernel_used_a_moment_ago_is_kept():
     kernel.last_activity = utcnow() - timedelta(seconds=5)
     kernel.execution_state = "idle"
     mgr = _manager_with("k-busy", kernel)
-    asyncio.run(mgr.cull_kernels())
+    _run(mgr.cull_kernels())
     assert mgr.culled == []
