@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import secrets
@@ -38,6 +39,40 @@ COUNTS_ABCDE = [
     [0, 0, 0, 1, 4, 0, 0, 0, 0, 0],  # statement 4: 3, 4, 4, 4, 4
     [0, 0, 0, 0, 0, 0, 1, 4, 0, 0],  # statement 5: 7, 7, 6, 7, 7
     [0, 0, 4, 1, 0, 0, 0, 0, 0, 0],  # statement 6: 2, 2, 2, 3, 2
+]
+SHOWN_ABCDE = {"responses": 5, "threshold": 5, "shown": True, "shown_n": 5, "next_at": 10, "statements": COUNTS_ABCDE}
+
+# Five more, for the second batch, and the counts of all ten (A to J).
+F = [9, 9, 9, 9, 9, 9]
+G = [0, 0, 0, 0, 0, 0]
+H = [5, 5, 5, 5, 5, 5]
+I = [3, 1, 4, 1, 5, 9]
+J = [2, 7, 1, 8, 2, 8]
+COUNTS_A_TO_J = [
+    [3, 1, 2, 1, 0, 1, 0, 0, 0, 2],  # statement 1: 0, 1, 2, 0, 9, 9, 0, 5, 3, 2
+    [2, 1, 0, 0, 0, 1, 0, 1, 1, 4],  # statement 2: 9, 9, 8, 9, 0, 9, 0, 5, 1, 7
+    [1, 1, 0, 0, 2, 5, 0, 0, 0, 1],  # statement 3: 5, 5, 5, 4, 5, 9, 0, 5, 4, 1
+    [1, 1, 0, 1, 4, 1, 0, 0, 1, 1],  # statement 4: 3, 4, 4, 4, 4, 9, 0, 5, 1, 8
+    [1, 0, 1, 0, 0, 2, 1, 4, 0, 1],  # statement 5: 7, 7, 6, 7, 7, 9, 0, 5, 5, 2
+    [1, 0, 4, 1, 0, 1, 0, 0, 1, 2],  # statement 6: 2, 2, 2, 3, 2, 9, 0, 5, 9, 8
+]
+# A to G: the seven responses of a class opened by the previous version (no batches).
+COUNTS_A_TO_G = [
+    [3, 1, 1, 0, 0, 0, 0, 0, 0, 2],  # statement 1: 0, 1, 2, 0, 9, 9, 0
+    [2, 0, 0, 0, 0, 0, 0, 0, 1, 4],  # statement 2: 9, 9, 8, 9, 0, 9, 0
+    [1, 0, 0, 0, 1, 4, 0, 0, 0, 1],  # statement 3: 5, 5, 5, 4, 5, 9, 0
+    [1, 0, 0, 1, 4, 0, 0, 0, 0, 1],  # statement 4: 3, 4, 4, 4, 4, 9, 0
+    [1, 0, 0, 0, 0, 0, 1, 4, 0, 1],  # statement 5: 7, 7, 6, 7, 7, 9, 0
+    [1, 0, 4, 1, 0, 0, 0, 0, 0, 1],  # statement 6: 2, 2, 2, 3, 2, 9, 0
+]
+# ... and after eight more who all answered 4: the column for 4 grows by eight.
+COUNTS_A_TO_G_AND_EIGHT_FOURS = [
+    [3, 1, 1, 0, 8, 0, 0, 0, 0, 2],
+    [2, 0, 0, 0, 8, 0, 0, 0, 1, 4],
+    [1, 0, 0, 0, 9, 4, 0, 0, 0, 1],
+    [1, 0, 0, 1, 12, 0, 0, 0, 0, 1],
+    [1, 0, 0, 0, 8, 0, 1, 4, 0, 1],
+    [1, 0, 4, 1, 8, 0, 0, 0, 0, 1],
 ]
 
 
@@ -152,7 +187,7 @@ def test_learners_answers_are_received_and_counted(store):
     code, key = store.create_class()
     for answers in (A, B, C, D, E):
         assert store.submit(code, token(), answers) == "received"
-    assert store.results(code, key) == {"responses": 5, "threshold": 5, "shown": True, "statements": COUNTS_ABCDE}
+    assert store.results(code, key) == SHOWN_ABCDE
 
 
 def test_the_code_may_be_typed_in_lower_case_or_with_a_hyphen(store):
@@ -171,13 +206,16 @@ def test_what_is_stored_holds_no_identifier(store, backend):
     assert sorted(tables) == ["poll_class", "poll_response"]
     class_cols, class_rows = tables["poll_class"]
     resp_cols, resp_rows = tables["poll_response"]
-    assert [c for c, _ in class_cols] == ["id", "code", "key_hash", "statements", "expires_on"]
+    assert [c for c, _ in class_cols] == [
+        "id", "code", "key_hash", "statements", "expires_on", "shown_n", "shown_counts"
+    ]
     assert [c for c, _ in resp_cols] == ["class_id", "token_hash", "answers"]
     # No time of day anywhere: the one date column is a plain date.
     assert not any("TIME" in typ for _, typ in class_cols + resp_cols)
 
-    ((class_id, stored_code, _key_hash, statements, expires_on),) = class_rows
+    ((class_id, stored_code, _key_hash, statements, expires_on, shown_n, shown_counts),) = class_rows
     assert stored_code == code and statements == 6
+    assert (shown_n, shown_counts) == (0, None)  # one response: nothing released
     assert re.fullmatch(r"[0-9a-f]{32}", class_id)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(expires_on))
     # The response: the class, sha256(class_id || token) and the six numbers; nothing else.
@@ -227,7 +265,174 @@ def test_the_numbers_are_shown_only_from_five_responses(store):
     assert store.results(code, key) == {"responses": 4, "threshold": 5, "shown": False, "statements": None}
 
     assert store.submit(code, tokens[4], E) == "received"
-    assert store.results(code, key) == {"responses": 5, "threshold": 5, "shown": True, "statements": COUNTS_ABCDE}
+    assert store.results(code, key) == SHOWN_ABCDE
+
+
+def test_the_counts_are_released_in_batches_of_five(store):
+    """Two views never differ by one learner: the counts shown change at 5, 10, 15, ... responses."""
+    code, key = store.create_class()
+    for answers in (A, B, C, D):
+        assert store.submit(code, token(), answers) == "received"
+    assert store.results(code, key) == {"responses": 4, "threshold": 5, "shown": False, "statements": None}
+
+    assert store.submit(code, token(), E) == "received"
+    assert store.results(code, key) == SHOWN_ABCDE
+
+    # The 6th to the 9th response: the total grows, the counts are still those of the first five.
+    for n, answers in enumerate((F, G, H, I), start=6):
+        assert store.submit(code, token(), answers) == "received"
+        assert store.results(code, key) == {
+            "responses": n,
+            "threshold": 5,
+            "shown": True,
+            "shown_n": 5,
+            "next_at": 10,
+            "statements": COUNTS_ABCDE,
+        }
+    # A browser sending again changes nothing.
+    t = token()
+    assert store.submit(code, t, J) == "received"
+    assert store.submit(code, t, A) == "already-sent"
+    ten = {"responses": 10, "threshold": 5, "shown": True, "shown_n": 10, "next_at": 15, "statements": COUNTS_A_TO_J}
+    assert store.results(code, key) == ten
+    assert store.submit(code, token(), A) == "received"
+    assert store.results(code, key) == {**ten, "responses": 11}
+
+
+def test_the_stored_release_holds_only_counts(store, backend):
+    code, key = store.create_class()
+    for answers in (A, B, C, D, E, F):
+        assert store.submit(code, token(), answers) == "received"
+    assert store.results(code, key) == {**SHOWN_ABCDE, "responses": 6}
+    ((*_, shown_n, shown_counts),) = backend[1]()["poll_class"][1]
+    assert shown_n == 5
+    assert json.loads(shown_counts) == COUNTS_ABCDE
+    # Nothing in it is anyone's answers: no run of digits (each count here is below 10),
+    # nor any response's six numbers in any form.
+    assert not re.search(r"\d\d", shown_counts)
+    assert re.fullmatch(r"\[(\[\d(,\d){9}\],){5}\[\d(,\d){9}\]\]", shown_counts)
+    for answers in (A, B, C, D, E, F):
+        assert poll.encode_answers(answers) not in shown_counts
+        assert json.dumps(answers) not in shown_counts and str(answers) not in shown_counts
+
+
+OLD_SCHEMA = {
+    # The previous version's tables, exactly as it created them.
+    "sqlite": [
+        """
+        CREATE TABLE IF NOT EXISTS poll_class (
+            id          TEXT PRIMARY KEY,
+            code        TEXT NOT NULL UNIQUE,
+            key_hash    TEXT NOT NULL,
+            statements  INTEGER NOT NULL CHECK (statements BETWEEN 1 AND 12),
+            expires_on  TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS poll_response (
+            class_id    TEXT NOT NULL REFERENCES poll_class (id) ON DELETE CASCADE,
+            token_hash  TEXT NOT NULL,
+            answers     TEXT NOT NULL
+                        CHECK (answers NOT GLOB '*[^0-9]*' AND length(answers) BETWEEN 1 AND 12),
+            PRIMARY KEY (class_id, token_hash)
+        ) WITHOUT ROWID
+        """,
+    ],
+    "postgresql": [
+        """
+        CREATE TABLE IF NOT EXISTS poll_class (
+            id          TEXT PRIMARY KEY,
+            code        TEXT NOT NULL UNIQUE,
+            key_hash    TEXT NOT NULL,
+            statements  SMALLINT NOT NULL CHECK (statements BETWEEN 1 AND 12),
+            expires_on  DATE NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS poll_response (
+            class_id    TEXT NOT NULL REFERENCES poll_class (id) ON DELETE CASCADE,
+            token_hash  TEXT NOT NULL,
+            answers     TEXT NOT NULL CHECK (answers ~ '^[0-9]{1,12}$'),
+            PRIMARY KEY (class_id, token_hash)
+        )
+        """,
+    ],
+}
+
+
+OLD_KEY = "an-instructors-key-" + "k" * 30
+
+
+def old_database(url: str, code: str, answers: list[list[int]]) -> None:
+    """Make the previous version's tables in the test database, with one class (open until
+    31 March 2026) and these responses, as that version stored them."""
+    kind = "sqlite" if url.startswith("sqlite:") else "postgresql"
+    class_id = "0123456789abcdef0123456789abcdef"
+    expires_on = "2026-03-31" if kind == "sqlite" else dt.date(2026, 3, 31)
+    the_class = (class_id, code, hashlib.sha256(OLD_KEY.encode()).hexdigest(), 6, expires_on)
+    responses = [
+        (class_id, hashlib.sha256(f"{class_id}{token()}".encode()).hexdigest(), poll.encode_answers(a)) for a in answers
+    ]
+    if kind == "sqlite":
+        conn = sqlite3.connect(url.removeprefix("sqlite:"))
+        with conn:
+            for statement in OLD_SCHEMA["sqlite"]:
+                conn.execute(statement)
+            conn.execute("INSERT INTO poll_class VALUES (?, ?, ?, ?, ?)", the_class)
+            conn.executemany("INSERT INTO poll_response VALUES (?, ?, ?)", responses)
+        conn.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            for statement in OLD_SCHEMA["postgresql"]:
+                conn.execute(statement)
+            conn.execute("INSERT INTO poll_class VALUES (%s, %s, %s, %s, %s)", the_class)
+            conn.cursor().executemany("INSERT INTO poll_response VALUES (%s, %s, %s)", responses)
+
+
+def test_a_database_from_the_previous_version_gains_the_columns_and_releases_its_class_once(backend):
+    url, inspect = backend
+    old_database(url, "K7QX3M", [A, B, C, D, E, F, G])
+    assert [c for c, _ in inspect()["poll_class"][0]] == ["id", "code", "key_hash", "statements", "expires_on"]
+
+    store = poll.open_store(url, today=lambda: dt.date(2026, 3, 10))
+    seven = {"responses": 7, "threshold": 5, "shown": True, "shown_n": 7, "next_at": 15, "statements": COUNTS_A_TO_G}
+    # Seven responses and no release yet: the first read releases all seven (they have no order).
+    assert store.results("K7QX3M", OLD_KEY) == seven
+    cols, ((*_, shown_n, shown_counts),) = inspect()["poll_class"]
+    assert [c for c, _ in cols] == ["id", "code", "key_hash", "statements", "expires_on", "shown_n", "shown_counts"]
+    assert shown_n == 7 and json.loads(shown_counts) == COUNTS_A_TO_G
+    # ... once: from then on the batches hold, next at 15 (at least five more than 7), not at 10.
+    assert store.results("K7QX3M", OLD_KEY) == seven
+    for n in range(8, 15):
+        assert store.submit("K7QX3M", token(), [4] * 6) == "received"
+        assert store.results("K7QX3M", OLD_KEY) == {**seven, "responses": n}
+    assert store.submit("K7QX3M", token(), [4] * 6) == "received"
+    assert store.results("K7QX3M", OLD_KEY) == {
+        "responses": 15,
+        "threshold": 5,
+        "shown": True,
+        "shown_n": 15,
+        "next_at": 20,
+        "statements": COUNTS_A_TO_G_AND_EIGHT_FOURS,
+    }
+    # A second store on the same database (another server starting) finds the columns there.
+    assert poll.open_store(url, today=lambda: dt.date(2026, 3, 10)).results("K7QX3M", OLD_KEY)["shown_n"] == 15
+    assert len(inspect()["poll_response"][1]) == 15
+
+
+def test_an_old_class_below_five_responses_is_released_at_five_as_usual(backend):
+    url, inspect = backend
+    old_database(url, "K7QX3M", [A, B, C])
+    store = poll.open_store(url, today=lambda: dt.date(2026, 3, 10))
+    assert store.results("K7QX3M", OLD_KEY) == {"responses": 3, "threshold": 5, "shown": False, "statements": None}
+    assert [row[5:] for row in inspect()["poll_class"][1]] == [(0, None)]
+    for answers in (D, E):
+        assert store.submit("K7QX3M", token(), answers) == "received"
+    assert store.results("K7QX3M", OLD_KEY) == SHOWN_ABCDE
+    assert store.submit("K7QX3M", token(), F) == "received"
+    assert store.results("K7QX3M", OLD_KEY) == {**SHOWN_ABCDE, "responses": 6}
 
 
 def test_a_wrong_key_or_an_unknown_class_is_refused(store):
@@ -325,7 +530,14 @@ def test_two_learners_sending_at_the_same_moment_are_both_stored(store):
         for th in threads:
             th.join(timeout=60)
         assert results == ["received"] * n
-        assert store.results(code, key)["responses"] == n
+        view = store.results(code, key)
+        assert view["responses"] == n
+        if n == 12:
+            # Released at 10, exactly: ten of the twelve, whichever came first, each counted once.
+            # Learner i answered i % 10 to every statement, so the six rows of counts are equal.
+            assert (view["shown_n"], view["next_at"]) == (10, 15)
+            assert all(sum(row) == 10 for row in view["statements"])
+            assert all(row == view["statements"][0] for row in view["statements"])
 
 
 def test_the_same_token_sent_twice_at_the_same_moment_is_stored_once(store, backend):
@@ -445,7 +657,54 @@ def test_tally_and_summarise_by_hand():
         "statements": None,
     }
     assert poll.summarise([], 6) == {"responses": 0, "threshold": 5, "shown": False, "statements": None}
+    assert poll.summarise(["012", "019", "999"], 3, threshold=3) == {
+        "responses": 3,
+        "threshold": 3,
+        "shown": True,
+        "shown_n": 3,
+        "next_at": 6,
+        "statements": [
+            [2, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+            [0, 2, 0, 0, 0, 0, 0, 0, 0, 1],
+            [0, 0, 1, 0, 0, 0, 0, 0, 0, 2],
+        ],
+    }
     assert poll.encode_answers(A) == "095372" and poll.decode_answers("095372") == A
+
+
+def test_next_release_and_view_by_hand():
+    assert [poll.next_release(n) for n in (0, 5, 10, 15)] == [5, 10, 15, 20]
+    assert [poll.next_release(n) for n in (7, 9, 11)] == [15, 15, 20]  # at least five more, on a multiple of 5
+    assert poll.next_release(6, 3) == 9 and poll.next_release(7, 3) == 12
+    counts = [[0, 0, 0, 0, 0, 0, 0, 0, 0, 10]]
+    assert poll.view(12, 10, counts) == {
+        "responses": 12,
+        "threshold": 5,
+        "shown": True,
+        "shown_n": 10,
+        "next_at": 15,
+        "statements": counts,
+    }
+    assert poll.view(4, 0, None) == {"responses": 4, "threshold": 5, "shown": False, "statements": None}
+
+
+def test_stored_counts_are_checked_when_read():
+    assert poll.decode_counts("[[0,1,0,0,0,0,0,0,0,4]]", 1, 5) == [[0, 1, 0, 0, 0, 0, 0, 0, 0, 4]]
+    assert poll.encode_counts([[0, 1, 0, 0, 0, 0, 0, 0, 0, 4]]) == "[[0,1,0,0,0,0,0,0,0,4]]"
+    for damaged, statements, n in [
+        (None, 1, 5),
+        ("", 1, 5),
+        ("not json", 1, 5),
+        ("[[0,1,0,0,0,0,0,0,0,4]]", 2, 5),  # one statement, two expected
+        ("[[0,1,0,0,0,0,0,0,0,4]]", 1, 6),  # sums to 5, not 6
+        ("[[0,1,0,0,0,0,0,0,4]]", 1, 5),  # nine numbers
+        ("[[0,1,0,0,0,0,0,0,0,-4,8]]", 1, 5),
+        ('[["095372",0,0,0,0,0,0,0,0,5]]', 1, 5),
+        ("[[0,1,0,0,0,0,0,0,0,4.0]]", 1, 5),
+    ]:
+        with pytest.raises(poll.PollError) as err:
+            poll.decode_counts(damaged, statements, n)
+        assert str(err.value) == "a class's stored counts are damaged"
 
 
 def test_token_hashes_differ_between_classes():

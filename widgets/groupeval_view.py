@@ -21,7 +21,8 @@ LEARNER_KEYS = (
 )
 INSTRUCTOR_KEYS = (
     "cp-title", "cp-explain", "cp-open", "cp-opened", "cp-code", "cp-key", "cp-key-explain", "cp-refresh", "cp-loading",
-    "cp-failed", "cp-responses", "cp-hidden", "cp-statement", "cp-table-caption",
+    "cp-failed", "cp-responses", "cp-hidden", "cp-shown-some", "cp-shown-all", "cp-next", "cp-statement",
+    "cp-table-caption",
 )
 
 

@@ -8,8 +8,12 @@ it keeps, and nothing else:
 ``poll_class``
     ``id`` (a random internal id), ``code`` (the short code learners type),
     ``key_hash`` (SHA-256 of the instructor's key; the key itself is never
-    stored), ``statements`` (how many statements the class answers) and
-    ``expires_on`` (a day, no time of day).
+    stored), ``statements`` (how many statements the class answers),
+    ``expires_on`` (a day, no time of day), and the counts the instructor is
+    shown: ``shown_n`` (how many responses they include, 0 before the first
+    release) and ``shown_counts`` (JSON, per statement how many of those
+    ``shown_n`` responses gave each number from 0 to 9; aggregates only, never
+    anyone's answers).
 ``poll_response``
     ``class_id``, ``token_hash`` and ``answers`` (the numbers as a string of
     digits, ``"357012"``). No name, no device id, no address, no time. The
@@ -18,11 +22,36 @@ it keeps, and nothing else:
     responses to two classes cannot be linked, and a second response from the
     same browser to the same class is refused (``already-sent``) by the table's
     primary key ``(class_id, token_hash)``. In SQLite the table has no rowid,
-    so not even the order in which responses arrived is kept.
+    so not even the order in which responses arrived is kept (keep it so: no
+    order or time column here).
 
-The instructor's view shows, per statement, how many learners gave each number
-from 0 to 9, and only from :data:`THRESHOLD` (5) responses up; below that it
-shows only how many responded.
+What the instructor sees, and why it is released in batches: per statement, how
+many learners gave each number from 0 to 9, and only from :data:`THRESHOLD` (5)
+responses up; below that only how many responded. Counts that followed every
+new response would let an instructor who looks after the 5th and again after the
+6th response subtract the two views and read the 6th learner's six numbers. So
+the counts are released in batches of :data:`THRESHOLD`: when a response makes
+the class's count a multiple of 5 (5, 10, 15, ...), :meth:`PollStore.submit`
+tallies the responses, in the same transaction as the insert, and stores that
+aggregate on the class row (``shown_n``, ``shown_counts``). The instructor's
+view (:meth:`PollStore.results`) shows the total number of responses, that
+snapshot with ``shown_n``, and ``next_at``, the count at which the next batch
+is released. Any two views therefore differ by at least five people's answers.
+Since responses keep no order, the snapshot cannot be computed later for "the
+first 10": it is taken at the moment it happens. (A reader of the database
+could tell which responses can have made up an earlier batch; that reader sees
+every response's numbers anyway, and nothing that identifies anyone.)
+
+One exception, for classes opened by the previous version of this module, which
+had no snapshot columns: the columns are added when the store is first used
+(existing classes get ``shown_n`` 0), and a class that already has 5 or more
+responses but no snapshot gets one of *all* its current responses the first
+time its results are read, or when its next response arrives if that comes
+first (``shown_n`` is then that count, e.g. 7: without an order, no "first 5"
+can be chosen); its next release is at the first multiple of 5 that is at
+least 5 more (15 for 7), so that the two views still differ by at least five
+responses. Such a class's instructor could see every response under the
+previous version anyway.
 
 A class expires :data:`EXPIRY_DAYS` (30) days after it was opened: from the day
 after ``expires_on`` it answers ``unknown-class``, and it is deleted with its
@@ -37,6 +66,9 @@ created until the first operation; the tables are created then.
 
 Every operation opens its own connection and runs in one transaction, so the
 store can be used from many threads (the site runs it off the event loop).
+Operations on one class take turns (SQLite lets one writer in at a time;
+PostgreSQL locks the class's row ``FOR UPDATE``), so the count that decides a
+release, and the tally released, hold exactly the responses stored before it.
 Errors never carry a learner's numbers, token or the instructor's key.
 
 This module imports no widget library.
@@ -47,6 +79,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import hmac
+import json
 import os
 import re
 import secrets
@@ -57,13 +90,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 STATEMENTS = 6
 """How many statements a class answers unless the site says otherwise (Stockman's six)."""
 MIN_ANSWER, MAX_ANSWER = 0, 9
 THRESHOLD = 5
-"""Responses from which the instructor's view shows the numbers."""
+"""Responses from which the instructor's view shows the numbers, and the size of each
+later batch: the counts shown change only when this many more have answered."""
 EXPIRY_DAYS = 30
 MAX_STATEMENTS = 12
 
@@ -226,13 +260,71 @@ def tally(rows: Iterable[str], statements: int) -> list[list[int]]:
     return counts
 
 
+def next_release(shown_n: int, batch: int = THRESHOLD) -> int:
+    """The number of responses at which the next batch of counts is released.
+
+    Parameters
+    ----------
+    shown_n : int
+        How many responses the counts shown now include (0 before the first release).
+    batch : int
+        The batch size (:data:`THRESHOLD`).
+
+    Returns
+    -------
+    int
+        The first multiple of ``batch`` that is at least ``shown_n + batch``:
+        5 for 0, 15 for 10, and 15 for 7 (a class from before the batches,
+        see the module's docstring), so that two views differ by at least
+        ``batch`` responses.
+    """
+    return -(-(shown_n + batch) // batch) * batch
+
+
+def view(responses: int, shown_n: int, counts: list[list[int]] | None, threshold: int = THRESHOLD) -> dict:
+    """The instructor's view of a class: what :meth:`PollStore.results` returns.
+
+    Parameters
+    ----------
+    responses : int
+        How many learners have sent their answers so far.
+    shown_n : int
+        How many of them the released counts include.
+    counts : list of list of int or None
+        The released counts (:func:`tally` of those ``shown_n`` responses).
+    threshold : int
+        Responses from which counts are shown, and the batch size.
+
+    Returns
+    -------
+    dict
+        Below the threshold: ``{"responses": n, "threshold": threshold,
+        "shown": False, "statements": None}``. From the threshold up, also
+        ``"shown_n"`` (the responses the counts include: a multiple of the
+        threshold, but for a class from before the batches, see the module's
+        docstring) and ``"next_at"`` (:func:`next_release`):
+        ``{"responses": 12, "threshold": 5, "shown": True, "shown_n": 10,
+        "next_at": 15, "statements": counts}``.
+    """
+    if responses < threshold or counts is None:
+        return {"responses": responses, "threshold": threshold, "shown": False, "statements": None}
+    return {
+        "responses": responses,
+        "threshold": threshold,
+        "shown": True,
+        "shown_n": shown_n,
+        "next_at": next_release(shown_n, threshold),
+        "statements": counts,
+    }
+
+
 def summarise(rows: list[str], statements: int, threshold: int = THRESHOLD) -> dict:
-    """The instructor's view of a class's responses.
+    """The instructor's view of exactly these responses, as at a release.
 
     Parameters
     ----------
     rows : list of str
-        The stored answers of every response to the class.
+        The stored answers of the responses (all of them are counted).
     statements : int
         How many statements the class answers.
     threshold : int
@@ -241,17 +333,44 @@ def summarise(rows: list[str], statements: int, threshold: int = THRESHOLD) -> d
     Returns
     -------
     dict
-        ``{"responses": n, "threshold": threshold, "shown": n >= threshold,
-        "statements": tally(...) if shown else None}``.
+        :func:`view` with ``responses`` and ``shown_n`` both ``len(rows)``, and
+        ``"statements": tally(...)`` from the threshold up, else None.
     """
     n = len(rows)
-    shown = n >= threshold
-    return {
-        "responses": n,
-        "threshold": threshold,
-        "shown": shown,
-        "statements": tally(rows, statements) if shown else None,
-    }
+    return view(n, n, tally(rows, statements) if n >= threshold else None, threshold)
+
+
+def encode_counts(counts: list[list[int]]) -> str:
+    """The stored form of released counts: compact JSON, ``[[2,1,0,...],...]``."""
+    return json.dumps(counts, separators=(",", ":"))
+
+
+def decode_counts(text: object, statements: int, shown_n: int) -> list[list[int]]:
+    """The inverse of :func:`encode_counts`, checked: ``statements`` lists of 10 counts summing to ``shown_n``.
+
+    Raises
+    ------
+    PollError
+        When the stored text is not such counts (the message quotes nothing of it).
+    """
+    try:
+        counts = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        counts = None
+    width = MAX_ANSWER - MIN_ANSWER + 1
+    if not (
+        isinstance(counts, list)
+        and len(counts) == statements
+        and all(
+            isinstance(row, list)
+            and len(row) == width
+            and all(type(c) is int and c >= 0 for c in row)
+            and sum(row) == shown_n
+            for row in counts
+        )
+    ):
+        raise PollError("a class's stored counts are damaged")
+    return counts
 
 
 def default_db_path(env: Mapping[str, str] | None = None) -> Path:
@@ -282,6 +401,16 @@ def default_db_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 # --------------------------------------------------------------------------- the stores
+class _Class(NamedTuple):
+    """A class's row as the operations read it."""
+
+    id: str
+    key_hash: str
+    statements: int
+    shown_n: int
+    shown_counts: str | None
+
+
 class PollStore:
     """The operations, common to both databases. Make one with :func:`open_store`.
 
@@ -300,7 +429,9 @@ class PollStore:
     kind = "?"
     _param = "?"
     _lock_class = ""
-    """SQL appended to the class look-up in :meth:`submit` (PostgreSQL locks the row)."""
+    """SQL appended to the class look-up in :meth:`submit` and :meth:`results` (PostgreSQL
+    locks the row, so that operations on one class take turns; SQLite's writers take turns
+    anyway)."""
 
     def __init__(
         self,
@@ -360,20 +491,42 @@ class PollStore:
         )
         cur.execute(self._sql("DELETE FROM poll_class WHERE expires_on < ?"), (cutoff,))
 
-    def _open_class(self, cur, code: object) -> tuple[str, str, int]:
-        """(id, key_hash, statements) of the open class with this code, or UnknownClass."""
+    def _open_class(self, cur, code: object) -> _Class:
+        """The open class with this code (its row locked where the database can), or UnknownClass."""
         canonical = normalise_code(code)
         if canonical is None:
             raise UnknownClass()
         cur.execute(
-            self._sql("SELECT id, key_hash, statements FROM poll_class WHERE code = ? AND expires_on >= ?")
+            self._sql(
+                "SELECT id, key_hash, statements, shown_n, shown_counts FROM poll_class "
+                "WHERE code = ? AND expires_on >= ?"
+            )
             + self._lock_class,
             (canonical, self._date(self._today())),
         )
         row = cur.fetchone()
         if row is None:
             raise UnknownClass()
-        return row[0], row[1], int(row[2])
+        return _Class(row[0], row[1], int(row[2]), int(row[3]), row[4])
+
+    def _count(self, cur, class_id: str) -> int:
+        cur.execute(self._sql("SELECT count(*) FROM poll_response WHERE class_id = ?"), (class_id,))
+        return int(cur.fetchone()[0])
+
+    def _release(self, cur, cls: _Class) -> tuple[int, list[list[int]]]:
+        """Tally every response the class has now and store that aggregate as what is shown.
+
+        Runs inside the transaction that holds the class row, so no response can
+        arrive between the count and the tally. Returns ``(shown_n, counts)``.
+        """
+        cur.execute(self._sql("SELECT answers FROM poll_response WHERE class_id = ?"), (cls.id,))
+        rows = [r[0] for r in cur.fetchall()]
+        counts = tally(rows, cls.statements)
+        cur.execute(
+            self._sql("UPDATE poll_class SET shown_n = ?, shown_counts = ? WHERE id = ?"),
+            (len(rows), encode_counts(counts), cls.id),
+        )
+        return len(rows), counts
 
     def create_class(self) -> tuple[str, str]:
         """Open a class.
@@ -405,6 +558,11 @@ class PollStore:
     def submit(self, code: object, token: object, answers: object) -> str:
         """Store one learner's answers to a class, once per browser.
 
+        When this response brings the class to its next release
+        (:func:`next_release`: 5, 10, 15, ... responses), the counts of all its
+        responses are stored as what the instructor is shown, in the same
+        transaction.
+
         Parameters
         ----------
         code : str
@@ -425,18 +583,22 @@ class PollStore:
         self._ensure_schema()
         with self._transaction() as cur:
             try:
-                class_id, _, statements = self._open_class(cur, code)
+                cls = self._open_class(cur, code)
             except UnknownClass:
                 return UNKNOWN_CLASS
-            if len(answers) != statements:
+            if len(answers) != cls.statements:
                 return INVALID
             cur.execute(
                 self._sql(
                     "INSERT INTO poll_response (class_id, token_hash, answers) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
                 ),
-                (class_id, hash_token(class_id, token), encode_answers(answers)),
+                (cls.id, hash_token(cls.id, token), encode_answers(answers)),
             )
-            return RECEIVED if cur.rowcount == 1 else ALREADY_SENT
+            if cur.rowcount != 1:
+                return ALREADY_SENT
+            if self._count(cur, cls.id) >= next_release(cls.shown_n, self.threshold):
+                self._release(cur, cls)
+            return RECEIVED
 
     def results(self, code: object, key: object) -> dict:
         """The instructor's view of a class.
@@ -451,8 +613,10 @@ class PollStore:
         Returns
         -------
         dict
-            See :func:`summarise`: the number of responses, and the counts per
-            statement only from the threshold up.
+            See :func:`view`: the number of responses; from the threshold up, the
+            counts of the last release (``shown_n`` responses) and ``next_at``.
+            A class from before the batches with 5 or more responses and no
+            release yet gets one now, of all its responses (module docstring).
 
         Raises
         ------
@@ -466,22 +630,27 @@ class PollStore:
         with self._transaction() as cur:
             self._purge(cur)  # committed even when the answer is a refusal
             try:
-                class_id, key_hash, statements = self._open_class(cur, code)
+                cls = self._open_class(cur, code)
             except UnknownClass as exc:
                 refused = exc
             else:
                 if (
                     not isinstance(key, str)
                     or len(key) > MAX_KEY_CHARS
-                    or not hmac.compare_digest(key_hash, hash_key(key))
+                    or not hmac.compare_digest(cls.key_hash, hash_key(key))
                 ):
                     refused = WrongKey()
                 else:
-                    cur.execute(self._sql("SELECT answers FROM poll_response WHERE class_id = ?"), (class_id,))
-                    rows = [r[0] for r in cur.fetchall()]
+                    responses = self._count(cur, cls.id)
+                    if responses >= next_release(cls.shown_n, self.threshold):
+                        shown_n, counts = self._release(cur, cls)
+                    elif cls.shown_n > 0:
+                        shown_n, counts = cls.shown_n, decode_counts(cls.shown_counts, cls.statements, cls.shown_n)
+                    else:
+                        shown_n, counts = 0, None
         if refused is not None:
             raise refused
-        return summarise(rows, statements, self.threshold)
+        return view(responses, shown_n, counts, self.threshold)
 
 
 class SQLiteStore(PollStore):
@@ -529,7 +698,7 @@ class SQLiteStore(PollStore):
         for attempt in range(100):
             conn = self._connect()
             try:
-                conn.executescript(self._SCHEMA)
+                self._create_tables(conn)
                 conn.execute("PRAGMA journal_mode = WAL")
                 return
             except sqlite3.OperationalError as exc:
@@ -539,24 +708,50 @@ class SQLiteStore(PollStore):
                 conn.close()
             time.sleep(0.05)
 
-    _SCHEMA = f"""
-        BEGIN IMMEDIATE;
+    @classmethod
+    def _create_tables(cls, conn: sqlite3.Connection) -> None:
+        """Create the tables, or add the columns a file made by an earlier version lacks, in one transaction."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in cls._SCHEMA:
+                conn.execute(statement)
+            have = {row[1] for row in conn.execute("PRAGMA table_info(poll_class)")}
+            for name, definition in cls._ADDED_COLUMNS:
+                if name not in have:
+                    conn.execute(f"ALTER TABLE poll_class ADD COLUMN {name} {definition}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    _ADDED_COLUMNS = (
+        ("shown_n", "INTEGER NOT NULL DEFAULT 0 CHECK (shown_n >= 0)"),
+        ("shown_counts", "TEXT"),
+    )
+    """Columns of ``poll_class`` that came with the batched release (module docstring)."""
+
+    _SCHEMA = (
+        f"""
         CREATE TABLE IF NOT EXISTS poll_class (
-            id          TEXT PRIMARY KEY,
-            code        TEXT NOT NULL UNIQUE,
-            key_hash    TEXT NOT NULL,
-            statements  INTEGER NOT NULL CHECK (statements BETWEEN 1 AND {MAX_STATEMENTS}),
-            expires_on  TEXT NOT NULL
-        );
+            id           TEXT PRIMARY KEY,
+            code         TEXT NOT NULL UNIQUE,
+            key_hash     TEXT NOT NULL,
+            statements   INTEGER NOT NULL CHECK (statements BETWEEN 1 AND {MAX_STATEMENTS}),
+            expires_on   TEXT NOT NULL,
+            shown_n      INTEGER NOT NULL DEFAULT 0 CHECK (shown_n >= 0),
+            shown_counts TEXT
+        )
+        """,
+        f"""
         CREATE TABLE IF NOT EXISTS poll_response (
             class_id    TEXT NOT NULL REFERENCES poll_class (id) ON DELETE CASCADE,
             token_hash  TEXT NOT NULL,
             answers     TEXT NOT NULL
                         CHECK (answers NOT GLOB '*[^0-9]*' AND length(answers) BETWEEN 1 AND {MAX_STATEMENTS}),
             PRIMARY KEY (class_id, token_hash)
-        ) WITHOUT ROWID;
-        COMMIT;
-    """
+        ) WITHOUT ROWID
+        """,
+    )
 
 
 class PostgresStore(PollStore):
@@ -564,7 +759,7 @@ class PostgresStore(PollStore):
 
     kind = "postgresql"
     _param = "%s"
-    _lock_class = " FOR SHARE"
+    _lock_class = " FOR UPDATE"  # a learner's response may update the class row (a release)
     _SCHEMA_LOCK = 0x62616C696E74  # an advisory-lock number of our own ("balint")
 
     def __init__(self, url: str, **kwargs):
@@ -600,11 +795,13 @@ class PostgresStore(PollStore):
             cur.execute(
                 f"""
                 CREATE TABLE IF NOT EXISTS poll_class (
-                    id          TEXT PRIMARY KEY,
-                    code        TEXT NOT NULL UNIQUE,
-                    key_hash    TEXT NOT NULL,
-                    statements  SMALLINT NOT NULL CHECK (statements BETWEEN 1 AND {MAX_STATEMENTS}),
-                    expires_on  DATE NOT NULL
+                    id           TEXT PRIMARY KEY,
+                    code         TEXT NOT NULL UNIQUE,
+                    key_hash     TEXT NOT NULL,
+                    statements   SMALLINT NOT NULL CHECK (statements BETWEEN 1 AND {MAX_STATEMENTS}),
+                    expires_on   DATE NOT NULL,
+                    shown_n      INTEGER NOT NULL DEFAULT 0 CHECK (shown_n >= 0),
+                    shown_counts TEXT
                 )
                 """
             )
@@ -618,6 +815,18 @@ class PostgresStore(PollStore):
                 )
                 """
             )
+            # A database made by an earlier version lacks the release columns. ALTER TABLE locks the
+            # table even when there is nothing to add, so it runs only when a column is missing.
+            cur.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = 'poll_class'"
+            )
+            have = {row[0] for row in cur.fetchall()}
+            for name, definition in self._ADDED_COLUMNS:
+                if name not in have:
+                    cur.execute(f"ALTER TABLE poll_class ADD COLUMN IF NOT EXISTS {name} {definition}")
+
+    _ADDED_COLUMNS = SQLiteStore._ADDED_COLUMNS
 
 
 def open_store(url: str | None = None, *, env: Mapping[str, str] | None = None, **options) -> PollStore:

@@ -179,8 +179,17 @@ def test_a_class_poll_from_the_instructors_page_and_five_learners_browsers(site,
     assert len(code) == 6
     page.wait_for_selector(".kit-cp-count")
     assert page.locator(".kit-cp-count").inner_text() == "Answers received: 0."
-    # Five learners, each in their own browser, answer all six statements and send them.
-    answers = [[9, 8, 7, 6, 5, 4], [9, 0, 0, 0, 0, 0], [5, 5, 5, 5, 5, 5], [0, 1, 2, 3, 4, 5], [9, 9, 9, 9, 9, 9]]
+    # Five learners, each in their own browser, answer all six statements and send them; then a sixth.
+    answers = [
+        [9, 8, 7, 6, 5, 4],
+        [9, 0, 0, 0, 0, 0],
+        [5, 5, 5, 5, 5, 5],
+        [0, 1, 2, 3, 4, 5],
+        [9, 9, 9, 9, 9, 9],
+        [0, 0, 0, 0, 0, 0],
+    ]
+    # Statement 1 of the first five: 9, 9, 5, 0, 9 -> three 9s, one 5, one 0 (worked by hand).
+    first_five = ["1", "0", "0", "0", "0", "1", "0", "0", "0", "3"]
     for n, values in enumerate(answers):
         ctx = watched_context(browser, watch)
         learner = ctx.new_page()
@@ -205,19 +214,52 @@ def test_a_class_poll_from_the_instructors_page_and_five_learners_browsers(site,
             page.locator(".kit-cp-refresh").click()
             page.wait_for_function("() => document.querySelector('.kit-cp-count').innerText === 'Answers received: 4.'")
             assert page.locator(".kit-cp-table").count() == 0  # below five: counts only
+            assert page.locator(".kit-cp-results").inner_text() == (
+                "Answers received: 4.\n\nThe answers are shown once 5 people have sent theirs, and then in groups of 5, "
+                "so that no one's answers can be picked out."
+            )
+        if n == 4:
+            page.locator(".kit-cp-refresh").click()
+            page.wait_for_selector(".kit-cp-table")
+            assert page.locator(".kit-cp-count").inner_text() == "Answers received: 5."
+            assert page.locator(".kit-cp-batch").inner_text() == (
+                "Showing the answers of all 5 people who have sent theirs. The counts change only in groups of 5: "
+                "next when 10 people have answered, so that no one's answers can be picked out by comparing two views."
+            )
+            first = page.locator(".kit-cp-table tbody tr").first.locator("td")
+            assert [first.nth(v).inner_text() for v in range(10)] == first_five
+            screenshot(page, "instructor-class-poll")
         ctx.close()
+    # The sixth learner's answers are counted but not shown: the table is still that of the first
+    # five, so comparing it with the one before shows nothing of the sixth learner's numbers.
     page.locator(".kit-cp-refresh").click()
-    page.wait_for_selector(".kit-cp-table")
-    assert page.locator(".kit-cp-count").inner_text() == "Answers received: 5."
-    # Statement 1: 9, 9, 5, 0, 9 -> three 9s, one 5, one 0 (worked by hand).
-    first = page.locator(".kit-cp-table tbody tr").first.locator("td")
-    assert [first.nth(v).inner_text() for v in range(10)] == ["1", "0", "0", "0", "0", "1", "0", "0", "0", "3"]
-    screenshot(page, "instructor-class-poll")
+    page.wait_for_function("() => document.querySelector('.kit-cp-count').innerText === 'Answers received: 6.'")
+    assert page.locator(".kit-cp-batch").inner_text() == (
+        "Showing the answers of 5 of the 6 people who have sent theirs. The counts change only in groups of 5: "
+        "next when 10 people have answered, so that no one's answers can be picked out by comparing two views."
+    )
+    rows = page.locator(".kit-cp-table tbody tr")
+    assert rows.count() == 6
+    assert [rows.first.locator("td").nth(v).inner_text() for v in range(10)] == first_five
+    # Statement 6 of the first five: 4, 0, 5, 5, 9 (the sixth learner's 0 is not among them).
+    assert [rows.nth(5).locator("td").nth(v).inner_text() for v in range(10)] == [
+        "1", "0", "0", "0", "1", "2", "0", "0", "0", "1"
+    ]
+    screenshot(page, "instructor-class-poll-batch")
     instructor.close()
-    # What the server stored: six numbers and a hash per response, no token, no time.
+    # What the server stored: six numbers and a hash per response, no token, no time; on the
+    # class, the counts it shows (of five responses) and nothing else of theirs.
     with sqlite3.connect(site.poll_db) as db:
         columns = [r[1] for r in db.execute("PRAGMA table_info(poll_response)")]
         assert columns == ["class_id", "token_hash", "answers"]
-        stored = sorted(r[0] for r in db.execute("SELECT answers FROM poll_response"))
+        stored = sorted(
+            r[0]
+            for r in db.execute(
+                "SELECT answers FROM poll_response JOIN poll_class ON poll_class.id = class_id WHERE code = ?", (code,)
+            )
+        )
+        shown_n, shown_counts = db.execute("SELECT shown_n, shown_counts FROM poll_class WHERE code = ?", (code,)).fetchone()
     assert stored == sorted("".join(map(str, a)) for a in answers)
+    assert shown_n == 5
+    assert shown_counts.startswith("[[1,0,0,0,0,1,0,0,0,3],")
     watch.check()

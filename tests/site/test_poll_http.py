@@ -17,7 +17,21 @@ import tempfile
 import pytest
 import requests
 
-from ..test_poll import COUNTS_ABCDE, A, B, C, D, E, postgres_schema
+from ..test_poll import (
+    COUNTS_A_TO_J,
+    SHOWN_ABCDE,
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+    H,
+    I,
+    J,
+    postgres_schema,
+)
 from .conftest import Server, free_port
 
 pytestmark = pytest.mark.site
@@ -99,9 +113,21 @@ def test_a_class_from_opening_to_results(poll_site, learner):
     r = send(poll_site, learner, code, tokens[4], E)
     assert (r.status_code, r.json()) == (201, {"status": "received"})
     r = results(poll_site, code, key)
+    assert (r.status_code, r.json()) == (200, SHOWN_ABCDE)
+
+    # The 6th to the 9th: the number grows, the counts stay those of the first five ...
+    for n, answers in enumerate((F, G, H, I), start=6):
+        r = send(poll_site, learner, code, secrets.token_urlsafe(24), answers)
+        assert (r.status_code, r.json()) == (201, {"status": "received"})
+        r = results(poll_site, code, key)
+        assert (r.status_code, r.json()) == (200, {**SHOWN_ABCDE, "responses": n})
+    # ... until the 10th releases the next batch.
+    r = send(poll_site, learner, code, secrets.token_urlsafe(24), J)
+    assert (r.status_code, r.json()) == (201, {"status": "received"})
+    r = results(poll_site, code, key)
     assert (r.status_code, r.json()) == (
         200,
-        {"responses": 5, "threshold": 5, "shown": True, "statements": COUNTS_ABCDE},
+        {"responses": 10, "threshold": 5, "shown": True, "shown_n": 10, "next_at": 15, "statements": COUNTS_A_TO_J},
     )
 
 

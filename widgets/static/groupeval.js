@@ -179,9 +179,16 @@ function renderInstructor(model, root) {
         status.textContent = "";
         results.append(el("p", "kit-cp-count", t("cp-responses").replace("{count}", body.responses)));
         if (!body.shown) {
-          results.append(el("p", "kit-muted", t("cp-hidden").replace("{threshold}", body.threshold)));
+          results.append(el("p", "kit-muted", t("cp-hidden").replaceAll("{threshold}", body.threshold)));
           return;
         }
+        // The counts are released in batches (widgets/poll.py): say which answers the table holds
+        // and when it changes next, so that a table that did not move is not taken for a fault.
+        const which = (body.shown_n === body.responses ? t("cp-shown-all") : t("cp-shown-some"))
+          .replace("{shown}", body.shown_n)
+          .replace("{count}", body.responses);
+        const next = t("cp-next").replace("{batch}", body.threshold).replace("{next}", body.next_at);
+        results.append(el("p", "kit-cp-batch", `${which} ${next}`));
         const table = el("table", "kit-map-table kit-cp-table");
         const cap = el("caption", "", t("cp-table-caption"));
         const head = el("tr");
