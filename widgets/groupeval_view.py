@@ -18,11 +18,12 @@ from .guard import BrowserSafe
 LEARNER_KEYS = (
     "ge-send-title", "ge-send-explain", "ge-class-code", "ge-send", "ge-need-code", "ge-need-all", "ge-sending",
     "ge-status-received", "ge-status-already-sent", "ge-status-unknown-class", "ge-status-invalid", "ge-status-failed",
+    "ge-status-forbidden", "ge-status-unavailable",
 )
 INSTRUCTOR_KEYS = (
     "cp-title", "cp-explain", "cp-open", "cp-opened", "cp-code", "cp-key", "cp-key-explain", "cp-refresh", "cp-loading",
     "cp-failed", "cp-responses", "cp-hidden", "cp-shown-some", "cp-shown-all", "cp-next", "cp-statement",
-    "cp-table-caption",
+    "cp-table-caption", "cp-unknown-class", "cp-wrong-key", "cp-forbidden", "cp-unavailable",
 )
 
 

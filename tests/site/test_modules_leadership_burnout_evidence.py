@@ -263,3 +263,48 @@ def test_a_class_poll_from_the_instructors_page_and_five_learners_browsers(site,
     assert shown_n == 5
     assert shown_counts.startswith("[[1,0,0,0,0,1,0,0,0,3],")
     watch.check()
+
+
+def test_the_class_poll_says_in_plain_words_what_the_site_answered(site, context, watch):
+    # An instructor comes back to a class that has closed (here: a code the site never issued,
+    # which the site answers the same way as a class deleted after 30 days).
+    page = context.new_page()
+    page.goto(site.url + "/voila/render/instructor/class_poll.ipynb")
+    wait_rendered(page, ready=".kit-classpoll")
+    base = page.evaluate("() => document.body.dataset.kitBase")
+    key = f"balint-kit:v1:{base}:poll-classes"
+    page.evaluate("k => localStorage.setItem(k, JSON.stringify([{code: 'ZZZ222', key: 'k'.repeat(43)}]))", key)
+    page.reload()
+    wait_rendered(page, ready=".kit-classpoll")
+    page.wait_for_function("() => document.querySelector('.kit-cp-status').innerText.startsWith('Class ZZZ222 is closed')")
+    assert page.locator(".kit-cp-status").inner_text() == (
+        "Class ZZZ222 is closed: a class is kept for 30 days and then deleted with its answers. "
+        "Open a new class for your next session."
+    )
+    assert page.locator(".kit-cp-code-value").count() == 0  # no longer shown as the current class
+    assert page.evaluate("k => localStorage.getItem(k)", key) == "[]"  # and forgotten in this browser
+
+    # A learner whose page has lost its login cookie (the _xsrf cookie here) is told the site
+    # refused, not that it did not answer, and keeps the six answers.
+    learner = context.new_page()
+    learner.goto(site.url + "/voila/render/07_burnout.ipynb")
+    wait_rendered(learner)
+    items = learner.locator(".kit-ge-item")
+    for i in range(6):
+        items.nth(i).locator('input[value="4"]').check()
+    context.clear_cookies()
+    learner.locator(".kit-ge-code").fill("ZZZ222")
+    learner.locator(".kit-ge-send-button").click()
+    learner.wait_for_function("() => document.querySelector('.kit-ge-status').innerText.startsWith('The course site refused')")
+    assert learner.locator(".kit-ge-status").inner_text() == (
+        "The course site refused to take the answers: your login to the course may have ended, or the page is too old. "
+        "Reload the page (your answers stay here) and send them again."
+    )
+    assert all(items.nth(i).locator('input[value="4"]').is_checked() for i in range(6))
+    # Chromium logs each refused request as a console error: exactly these two, which this test
+    # asks for, are taken off the list; any other error still fails the test at teardown.
+    assert watch.errors == [
+        "console: Failed to load resource: the server responded with a status of 404 (Not Found)",
+        "console: Failed to load resource: the server responded with a status of 403 (Forbidden)",
+    ]
+    watch.errors.clear()

@@ -134,7 +134,7 @@ function renderLearner(model, root) {
           done[code] = true;
           store(kitKey("poll-sent"), done);
         }
-        status.textContent = t("ge-status-" + (["received", "already-sent", "unknown-class", "invalid"].includes(kind) ? kind : "failed"));
+        status.textContent = t("ge-status-" + (["received", "already-sent", "unknown-class", "invalid", "forbidden", "unavailable"].includes(kind) ? kind : "failed"));
       })
       .catch(() => { status.textContent = t("ge-status-failed"); })
       .finally(() => { sendButton.disabled = false; });
@@ -175,7 +175,19 @@ function renderInstructor(model, root) {
       .then((r) => r.json().catch(() => ({})).then((body) => ({ http: r.status, body })))
       .then(({ http, body }) => {
         results.textContent = "";
-        if (http !== 200) { status.textContent = t("cp-failed"); return; }
+        if (http !== 200) {
+          // Say what the site answered: a closed class, a key that does not open it, a refused
+          // login or a poll that is down are not "no answer".
+          const kind = body && body.status;
+          if (kind === "unknown-class") {
+            // The class is gone from the site (30 days): forget it here too.
+            store(key, readStored(key, []).filter((c) => c && c.code !== cls.code));
+            current.textContent = "";
+          }
+          const known = { "unknown-class": "cp-unknown-class", "wrong-key": "cp-wrong-key", forbidden: "cp-forbidden", unavailable: "cp-unavailable" };
+          status.textContent = t(known[kind] || "cp-failed").replace("{code}", cls.code);
+          return;
+        }
         status.textContent = "";
         results.append(el("p", "kit-cp-count", t("cp-responses").replace("{count}", body.responses)));
         if (!body.shown) {
