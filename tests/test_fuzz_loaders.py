@@ -500,7 +500,7 @@ def test_poll_answers_are_valid_only_as_whole_numbers_0_to_9(answers, statements
 @given(rows=st.lists(st.lists(st.integers(0, 9), min_size=6, max_size=6).map(poll.encode_answers), max_size=12),
        threshold=st.integers(1, 8))
 def test_the_class_view_counts_every_answer_once(rows, threshold):
-    view = poll.summarise(rows, 6, threshold)
+    view = poll.view(len(rows), len(rows), poll.tally(rows, 6), threshold)
     assert view["responses"] == len(rows) and view["shown"] == (len(rows) >= threshold)
     if view["shown"]:
         assert len(view["statements"]) == 6 and all(sum(counts) == len(rows) for counts in view["statements"])

@@ -644,20 +644,21 @@ def test_the_default_store_is_sqlite_in_the_users_data_folder(tmp_path, monkeypa
 
 
 # --------------------------------------------------------------------------- pure functions
-def test_tally_and_summarise_by_hand():
+def test_tally_and_the_view_of_its_counts_by_hand():
     assert poll.tally(["012", "019", "999"], 3) == [
         [2, 0, 0, 0, 0, 0, 0, 0, 0, 1],  # 0, 0, 9
         [0, 2, 0, 0, 0, 0, 0, 0, 0, 1],  # 1, 1, 9
         [0, 0, 1, 0, 0, 0, 0, 0, 0, 2],  # 2, 9, 9
     ]
-    assert poll.summarise(["012", "019", "999"], 3, threshold=4) == {
+    counts = poll.tally(["012", "019", "999"], 3)
+    assert poll.view(3, 3, counts, threshold=4) == {
         "responses": 3,
         "threshold": 4,
         "shown": False,
         "statements": None,
     }
-    assert poll.summarise([], 6) == {"responses": 0, "threshold": 5, "shown": False, "statements": None}
-    assert poll.summarise(["012", "019", "999"], 3, threshold=3) == {
+    assert poll.view(0, 0, poll.tally([], 6)) == {"responses": 0, "threshold": 5, "shown": False, "statements": None}
+    assert poll.view(3, 3, counts, threshold=3) == {
         "responses": 3,
         "threshold": 3,
         "shown": True,

@@ -318,28 +318,6 @@ def view(responses: int, shown_n: int, counts: list[list[int]] | None, threshold
     }
 
 
-def summarise(rows: list[str], statements: int, threshold: int = THRESHOLD) -> dict:
-    """The instructor's view of exactly these responses, as at a release.
-
-    Parameters
-    ----------
-    rows : list of str
-        The stored answers of the responses (all of them are counted).
-    statements : int
-        How many statements the class answers.
-    threshold : int
-        Responses from which the counts are shown.
-
-    Returns
-    -------
-    dict
-        :func:`view` with ``responses`` and ``shown_n`` both ``len(rows)``, and
-        ``"statements": tally(...)`` from the threshold up, else None.
-    """
-    n = len(rows)
-    return view(n, n, tally(rows, statements) if n >= threshold else None, threshold)
-
-
 def encode_counts(counts: list[list[int]]) -> str:
     """The stored form of released counts: compact JSON, ``[[2,1,0,...],...]``."""
     return json.dumps(counts, separators=(",", ":"))
@@ -428,6 +406,12 @@ class PollStore:
 
     kind = "?"
     _param = "?"
+    _ADDED_COLUMNS = (
+        ("shown_n", "INTEGER NOT NULL DEFAULT 0 CHECK (shown_n >= 0)"),
+        ("shown_counts", "TEXT"),
+    )
+    """Columns of ``poll_class`` that came with the batched release (module docstring); a
+    database made by an earlier version gets them when the store first opens it."""
     _lock_class = ""
     """SQL appended to the class look-up in :meth:`submit` and :meth:`results` (PostgreSQL
     locks the row, so that operations on one class take turns; SQLite's writers take turns
@@ -509,16 +493,22 @@ class PollStore:
             raise UnknownClass()
         return _Class(row[0], row[1], int(row[2]), int(row[3]), row[4])
 
-    def _count(self, cur, class_id: str) -> int:
-        cur.execute(self._sql("SELECT count(*) FROM poll_response WHERE class_id = ?"), (class_id,))
-        return int(cur.fetchone()[0])
+    def _release_if_due(self, cur, cls: _Class) -> tuple[int, tuple[int, list[list[int]]] | None]:
+        """Count the class's responses and, when that reaches :func:`next_release`, release them.
+
+        Runs inside the transaction that holds the class row, so no response can
+        arrive between the count and the tally. Returns ``(responses, released)``:
+        ``released`` is ``(shown_n, counts)`` when a release was made now, else None.
+        """
+        cur.execute(self._sql("SELECT count(*) FROM poll_response WHERE class_id = ?"), (cls.id,))
+        responses = int(cur.fetchone()[0])
+        if responses < next_release(cls.shown_n, self.threshold):
+            return responses, None
+        return responses, self._release(cur, cls)
 
     def _release(self, cur, cls: _Class) -> tuple[int, list[list[int]]]:
         """Tally every response the class has now and store that aggregate as what is shown.
-
-        Runs inside the transaction that holds the class row, so no response can
-        arrive between the count and the tally. Returns ``(shown_n, counts)``.
-        """
+        Returns ``(shown_n, counts)``."""
         cur.execute(self._sql("SELECT answers FROM poll_response WHERE class_id = ?"), (cls.id,))
         rows = [r[0] for r in cur.fetchall()]
         counts = tally(rows, cls.statements)
@@ -596,8 +586,7 @@ class PollStore:
             )
             if cur.rowcount != 1:
                 return ALREADY_SENT
-            if self._count(cur, cls.id) >= next_release(cls.shown_n, self.threshold):
-                self._release(cur, cls)
+            self._release_if_due(cur, cls)
             return RECEIVED
 
     def results(self, code: object, key: object) -> dict:
@@ -641,9 +630,9 @@ class PollStore:
                 ):
                     refused = WrongKey()
                 else:
-                    responses = self._count(cur, cls.id)
-                    if responses >= next_release(cls.shown_n, self.threshold):
-                        shown_n, counts = self._release(cur, cls)
+                    responses, released = self._release_if_due(cur, cls)
+                    if released is not None:
+                        shown_n, counts = released
                     elif cls.shown_n > 0:
                         shown_n, counts = cls.shown_n, decode_counts(cls.shown_counts, cls.statements, cls.shown_n)
                     else:
@@ -723,12 +712,6 @@ class SQLiteStore(PollStore):
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
-
-    _ADDED_COLUMNS = (
-        ("shown_n", "INTEGER NOT NULL DEFAULT 0 CHECK (shown_n >= 0)"),
-        ("shown_counts", "TEXT"),
-    )
-    """Columns of ``poll_class`` that came with the batched release (module docstring)."""
 
     _SCHEMA = (
         f"""
@@ -825,8 +808,6 @@ class PostgresStore(PollStore):
             for name, definition in self._ADDED_COLUMNS:
                 if name not in have:
                     cur.execute(f"ALTER TABLE poll_class ADD COLUMN IF NOT EXISTS {name} {definition}")
-
-    _ADDED_COLUMNS = SQLiteStore._ADDED_COLUMNS
 
 
 def open_store(url: str | None = None, *, env: Mapping[str, str] | None = None, **options) -> PollStore:
