@@ -12,6 +12,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
 
@@ -48,19 +49,14 @@ def test_a_kernel_still_starting_is_not_culled_and_logs_nothing(caplog):
     assert not [r for r in caplog.records if r.exc_info]
 
 
-def test_a_kernel_idle_past_the_timeout_is_still_culled():
+@pytest.mark.parametrize(
+    "idle_seconds, culled",
+    [(61, ["k"]), (5, [])],  # the timeout is 60 s: idle past it, culled; used a moment ago, kept
+)
+def test_a_started_kernel_is_culled_only_when_idle_past_the_timeout(idle_seconds, culled):
     kernel = ServerKernelManager()
-    kernel.last_activity = utcnow() - timedelta(seconds=61)
+    kernel.last_activity = utcnow() - timedelta(seconds=idle_seconds)
     kernel.execution_state = "idle"
-    mgr = _manager_with("k-idle", kernel)
+    mgr = _manager_with("k", kernel)
     _run(mgr.cull_kernels())
-    assert mgr.culled == ["k-idle"]
-
-
-def test_a_kernel_used_a_moment_ago_is_kept():
-    kernel = ServerKernelManager()
-    kernel.last_activity = utcnow() - timedelta(seconds=5)
-    kernel.execution_state = "idle"
-    mgr = _manager_with("k-busy", kernel)
-    _run(mgr.cull_kernels())
-    assert mgr.culled == []
+    assert mgr.culled == culled

@@ -172,6 +172,17 @@ READY = ".kit-course-map, .kit-complete-card"
 arrive cell by cell after the page is shown, so this is what "the page is ready" means."""
 
 
+def wait_for(predicate, timeout: float, interval: float = 0.5) -> bool:
+    """Poll ``predicate`` (a check outside the browser: processes, the server) until it holds or
+    ``timeout`` seconds pass; its last answer."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
 def wait_rendered(page, timeout: float = 90_000, ready: str = READY) -> None:
     """Wait until Voila has shown the page, the kit has arranged it and its last widget is drawn."""
     page.wait_for_selector("#rendered_cells", state="visible", timeout=timeout)

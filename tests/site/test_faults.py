@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 
 import psutil
 import pytest
@@ -32,6 +31,7 @@ from .conftest import (
     Watch,
     assert_no_error_output,
     screenshot,
+    wait_for,
     wait_rendered,
     watched_context,
 )
@@ -43,15 +43,6 @@ UI = yaml.safe_load((DATA / "ui" / "en.yaml").read_text(encoding="utf-8"))["stri
 QUIZ_01 = '.kit-quiz[data-quiz="01_history"] .kit-quiz-item'
 NAV_01 = '.kit-nav a[href$="/01_history.ipynb"]'
 BANNER = "#kit-connection"
-
-
-def _wait_for(predicate, timeout: float, interval: float = 0.5) -> bool:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
 
 
 def _kernel_id(page) -> str:
@@ -124,6 +115,16 @@ def _assert_work_survived(page) -> None:
     assert_no_error_output(page)
 
 
+def _reload_and_find_the_work(page, old_kernel_id: str, shot: str) -> None:
+    """The banner's reload button: a fresh page with a new kernel, and the learner's work back."""
+    with page.expect_navigation(timeout=60_000):
+        page.get_by_role("button", name=UI["connection-reload"]).click()
+    wait_rendered(page)
+    assert _kernel_id(page) != old_kernel_id
+    _assert_work_survived(page)
+    screenshot(page, shot)
+
+
 def _viewport_shot(page, name: str):
     """What the learner sees on screen (the banner over the module where they were)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -171,15 +172,10 @@ def test_a_killed_kernel_is_announced_and_a_reload_keeps_the_learners_work(site,
         assert other.evaluate("window.balintKit.connection()") == "ok"
 
         # The reload button reloads; everything done before the kill is still there.
-        with page.expect_navigation(timeout=60_000):
-            page.get_by_role("button", name=UI["connection-reload"]).click()
-        wait_rendered(page)
-        assert _kernel_id(page) != kernel_id
-        _assert_work_survived(page)
-        screenshot(page, "fault-kernel-killed-after-reload")
+        _reload_and_find_the_work(page, kernel_id, "fault-kernel-killed-after-reload")
 
         # The old page's kernel (the restarted, empty one) went with it: nothing leaks.
-        assert _wait_for(lambda: _kernel_process(site, kernel_id) is None, 30), "the killed page's kernel outlived it"
+        assert wait_for(lambda: _kernel_process(site, kernel_id) is None, 30), "the killed page's kernel outlived it"
     finally:
         other.close(run_before_unload=True)
         other_ctx.close()
@@ -264,12 +260,7 @@ def test_a_server_restart_is_announced_and_after_it_a_reload_keeps_the_learners_
 
         # The server is back on the same address: the reload works, and the work is still there.
         new_server = Server(log_name="faults-restart-after.log", port=port)
-        with page.expect_navigation(timeout=60_000):
-            page.get_by_role("button", name=UI["connection-reload"]).click()
-        wait_rendered(page)
-        assert _kernel_id(page) != kernel_id
-        _assert_work_survived(page)
-        screenshot(page, "fault-server-restarted-after-reload")
+        _reload_and_find_the_work(page, kernel_id, "fault-server-restarted-after-reload")
         page.close(run_before_unload=True)
     finally:
         ctx.close()

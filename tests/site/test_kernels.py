@@ -15,18 +15,9 @@ import urllib.request
 import pytest
 import yaml
 
-from .conftest import ROOT, Server, wait_rendered
+from .conftest import ROOT, Server, wait_for, wait_rendered
 
 pytestmark = pytest.mark.site
-
-
-def _wait_for(predicate, timeout: float, interval: float = 1.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
 
 
 @pytest.fixture
@@ -49,7 +40,7 @@ def test_closed_pages_and_bare_gets_lose_their_kernels_while_an_open_page_keeps_
     for _ in range(8):
         with urllib.request.urlopen(site.url + "/voila/render/index.ipynb", timeout=60) as r:
             r.read()
-    assert _wait_for(lambda: len(site.kernels()) == 9, 30), len(site.kernels())
+    assert wait_for(lambda: len(site.kernels()) == 9, 30), len(site.kernels())
 
     # Two learners open a page and close the tab: the page's beacon shuts the kernel down.
     for _ in range(2):
@@ -57,10 +48,10 @@ def test_closed_pages_and_bare_gets_lose_their_kernels_while_an_open_page_keeps_
         tab.goto(site.url + "/voila/render/index.ipynb")
         wait_rendered(tab)
         tab.close(run_before_unload=True)
-    assert _wait_for(lambda: len(site.kernels()) == 9, 20), "a closed tab's kernel outlived its page"
+    assert wait_for(lambda: len(site.kernels()) == 9, 20), "a closed tab's kernel outlived its page"
 
     # The GET-only kernels were never connected: the culler removes them (60 s idle, checked every 15 s).
-    assert _wait_for(lambda: len(site.kernels()) == 1, 150, interval=3), f"{len(site.kernels())} kernels left"
+    assert wait_for(lambda: len(site.kernels()) == 1, 150, interval=3), f"{len(site.kernels())} kernels left"
 
     # The open page, idle all this time, still answers.
     item = keeper.locator(".kit-quiz-item").first
@@ -68,7 +59,7 @@ def test_closed_pages_and_bare_gets_lose_their_kernels_while_an_open_page_keeps_
     item.locator(".kit-check").click()
     keeper.wait_for_selector(".kit-quiz-item .kit-feedback", timeout=30_000)
     keeper.close(run_before_unload=True)
-    assert _wait_for(lambda: len(site.kernels()) == 0, 20)
+    assert wait_for(lambda: len(site.kernels()) == 0, 20)
 
 
 def test_above_the_cap_a_new_visitor_gets_the_busy_page():
