@@ -33,6 +33,7 @@ from jupyterhub.singleuser.extension import (
     JupyterHubAuthorizer,
     JupyterHubIdentityProvider,
 )
+from traitlets import Bool
 
 from widgets import site
 
@@ -57,6 +58,8 @@ class HubCourseVoila(site.CourseVoila):
     """The course site as a JupyterHub single-user server."""
 
     name = "balint-course-hub"
+    # Every learner is a login here: the poll takes one response per login per class.
+    poll_one_per_login = Bool(True, config=True, help="One response per login per class (every learner is a login here).")
 
     def initialize(self, argv=None):
         super().initialize(argv)
