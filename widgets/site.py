@@ -35,22 +35,24 @@ import uuid
 from pathlib import Path
 from typing import ClassVar
 
+import jinja2
 import plotly
 import tornado.ioloop
 import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
 from tornado.log import access_log, app_log
-from traitlets import Bool, Int, TraitError, Unicode
+from traitlets import Bool, Int, List, TraitError, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.treehandler import VoilaTreeHandler
 
-from . import content, poll
+from . import content, front, poll
 from .throttle import Throttle
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = Path(__file__).resolve().parent / "static"
+TEMPLATE = ROOT / "share" / "jupyter" / "voila" / "templates" / "balint"
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data"
 ASSET_VERSION = f"kit-0.1.0-plotly-{plotly.__version__}"
 
@@ -112,6 +114,15 @@ def page_config_hook(page_config, base_url, settings, log, voila_configuration, 
     except content.ContentError:
         page_config["balintText"] = {}
     return page_config
+
+
+def _error_texts() -> dict[str, str]:
+    """The error page's sentences (data/ui/en.yaml); plain English if that file cannot be read."""
+    try:
+        strings = content.ui().strings
+    except content.ContentError:
+        return {"error-title-other": "Error", "error-other": "The course site could not show this page.", "error-home": "Home"}
+    return {k: v for k, v in strings.items() if k.startswith("error-")}
 
 
 def _ui(key: str, default: str) -> str:
@@ -530,8 +541,20 @@ class PollResultsHandler(PollHandler):
 
 
 class NotFound(tornado.web.RequestHandler):
+    """404 in the site's own words (the error page of the site template), for what is not served."""
+
     def get(self, *args):
         raise tornado.web.HTTPError(404)
+
+    def write_error(self, status_code: int, **kwargs):
+        env = self.settings.get("jinja2_env")
+        if env is None:
+            super().write_error(status_code, **kwargs)
+            return
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(
+            env.get_template("error.html").render(status_code=status_code, base_url=self.settings.get("base_url", "/"))
+        )
 
 
 class LandingRedirect(tornado.web.RequestHandler):
@@ -581,6 +604,15 @@ class CourseVoila(Voila):
         "single-user server, where every learner is a login). On the plain site every visitor is "
         "anonymous, and each browser answers once.",
     )
+    allowed_hosts = List(
+        Unicode(),
+        ["localhost", "127.0.0.1", "[::1]"],
+        config=True,
+        help="Host names the site answers to (any port); any other Host header gets 421, so that a page "
+        "elsewhere whose name is pointed at this machine (DNS rebinding) cannot read the site. Add the "
+        "name learners use (e.g. course.hospital.example) when the site is served to a network; '*' "
+        "turns the check off (behind a proxy that checks it, as JupyterHub's does).",
+    )
     aliases: ClassVar[dict] = {**Voila.aliases, "poll-url": "CourseVoila.poll_url", "poll_url": "CourseVoila.poll_url"}
 
     def initialize(self, argv=None):
@@ -591,12 +623,32 @@ class CourseVoila(Voila):
     def init_settings(self):
         settings = super().init_settings()
         self.kernel_manager.max_kernels = self.max_kernels
+        # Jupyter Server's error page needs static files this site does not serve (it failed as a
+        # 500 with a traceback in the log): the kit's own, from the site template's folder.
+        env = settings.get("jinja2_env")
+        if env is not None:
+            env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATE)), env.loader])
+            env.globals["kit_ui"] = _error_texts()
+        settings["default_handler_class"] = NotFound  # any other address: the same plain 404 page
+        # SameSite=Lax on every cookie (front.py); the anonymous visitor cookie lasts a day.
+        settings.update(front.cookie_settings(tls=bool(getattr(self, "certfile", ""))))
+        if type(self.identity_provider).__module__.startswith("jupyter_server."):  # not the hub's own
+            self.identity_provider.cookie_options = {
+                **front.identity_cookie_options(),
+                **self.identity_provider.cookie_options,
+            }
         return settings
 
     def init_handlers(self):
         stock = super().init_handlers()
+        # The plain site has no login: the identity provider's login and logout pages (Voila adds
+        # them; /logout answered 500) are not served. Under JupyterHub the hub's are kept.
+        no_login = type(self.identity_provider).__module__.startswith("jupyter_server.")
+        login_pages = {pattern for pattern, *_ in self.identity_provider.get_handlers()} if no_login else set()
         keep = []
         for pattern, handler, *rest in stock:
+            if pattern in login_pages:
+                continue
             if handler is TornadoVoilaHandler:
                 keep.append((pattern, CourseVoilaHandler, *rest))
             elif isinstance(handler, type) and issubclass(handler, VoilaTreeHandler):
@@ -610,7 +662,7 @@ class CourseVoila(Voila):
             (base, LandingRedirect),
             (url_path_join(base, r"/voila/tree(.*)"), LandingRedirect),
             # Only a template's static/ folder is public (stock Voila answers 500 for anything else).
-            (url_path_join(base, r"/voila/templates/[^/]+/(?!static/).*"), NotFound),
+            (url_path_join(base, r"/voila/templates/(?![^/]+/static/).*"), NotFound),
             (url_path_join(base, r"/kit/static/plotly/(.*)"), KitStaticHandler, {"path": str(PLOTLY_JS)}),
             (url_path_join(base, r"/kit/static/(.*)"), KitStaticHandler, {"path": str(STATIC)}),
         ]
@@ -637,6 +689,16 @@ class CourseVoila(Voila):
             (url_path_join(base, r"/kit/poll/classes/([^/]+)/results"), PollResultsHandler, store),
         ]
         return ours + keep
+
+
+    def listen(self):
+        # The security headers and the Host check go on the application Voila has just made
+        # (Voila.start makes it and calls this), before the first request can arrive.
+        hosts = list(self.allowed_hosts)
+        if self.ip not in ("", "localhost", "127.0.0.1", "::1", "0.0.0.0", "::"):
+            hosts.append(self.ip)  # the address the site was told to listen on answers to itself
+        front.install(self.app, hosts)
+        super().listen()
 
 
 def main(argv=None):
