@@ -613,6 +613,13 @@ class CourseVoila(Voila):
         "name learners use (e.g. course.hospital.example) when the site is served to a network; '*' "
         "turns the check off (behind a proxy that checks it, as JupyterHub's does).",
     )
+    trust_xheaders = Bool(
+        False,
+        config=True,
+        help="Take the client's address and scheme from X-Real-IP / X-Forwarded-For and X-Scheme, as a "
+        "reverse proxy in front of the site sets them (deploy/nginx/). Only behind such a proxy: "
+        "otherwise a client could choose the address the per-address limits count it by.",
+    )
     aliases: ClassVar[dict] = {**Voila.aliases, "poll-url": "CourseVoila.poll_url", "poll_url": "CourseVoila.poll_url"}
 
     def initialize(self, argv=None):
@@ -694,6 +701,9 @@ class CourseVoila(Voila):
     def listen(self):
         # The security headers and the Host check go on the application Voila has just made
         # (Voila.start makes it and calls this), before the first request can arrive.
+        if self.trust_xheaders:
+            listen = self.app.listen
+            self.app.listen = lambda port, address="", **kw: listen(port, address, xheaders=True, **kw)
         hosts = list(self.allowed_hosts)
         if self.ip not in ("", "localhost", "127.0.0.1", "::1", "0.0.0.0", "::"):
             hosts.append(self.ip)  # the address the site was told to listen on answers to itself
