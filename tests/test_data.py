@@ -58,6 +58,31 @@ def test_quiz_file_is_named_after_its_module(module_id):
     assert content.quiz(module_id).module == module_id
 
 
+def test_every_bibliography_entry_says_how_it_was_checked():
+    # The schema refuses an entry without `verified`; here the real list is read as a learner meets it.
+    bib = content.bibliography()
+    assert all(e.verified in ("doi", "abstract", "page", "source-document", "unverified") for e in bib.entries)
+    assert all(e.why for e in bib.entries if e.verified == "unverified")
+    assert all(e.checked for e in bib.entries if e.verified != "unverified")
+
+
+def test_no_bibliography_address_is_only_a_home_page():
+    roots = [e.key for e in content.bibliography().entries
+             if e.url and e.url.split("://", 1)[1].rstrip("/").count("/") == 0 and "?" not in e.url]
+    assert roots == []
+
+
+def test_the_swedish_article_is_cited_by_its_own_key():
+    # Issue 13: `birr-sweden` became `lakartidningen2021`; no file of the kit may cite the old key.
+    old = [str(p.relative_to(ROOT)) for p in [*ROOT.joinpath("data").rglob("*.yaml"), *ROOT.joinpath("course").rglob("*.ipynb")]
+           if "birr-sweden" in p.read_text(encoding="utf-8")]
+    assert old == []
+    ref = content.bibliography().get("lakartidningen2021")
+    assert (ref.year, ref.container.split(" (")[0]) == (2021, "Läkartidningen")
+    assert ref.url == "https://lakartidningen.se/opinion/debatt/2021/02/apropa-att-kunna-bli-den-doktor-man-vill-vara/"
+    assert ref.authors == ["Authors not confirmed"]
+
+
 def test_timeline_citations_resolve():
     assert sorted(content.timeline().cited_keys() - bib_keys()) == []
 

@@ -453,7 +453,7 @@ def test_format_reference():
     ref = content.Reference.model_validate(
         {"key": "x", "kind": "article", "authors": ["Johnson AH", "Nease DE Jr"], "title": "Balint & co",
          "year": 2004, "container": "J Balint Soc", "volume": "32", "issue": "2", "pages": "1-5",
-         "doi": "10.1234/jbs.2004"}
+         "doi": "10.1234/jbs.2004", "verified": "doi"}
     )
     assert kit.format_reference(ref) == (
         'Johnson AH, Nease DE Jr (2004). <i>Balint &amp; co</i>. J Balint Soc 32(2):1-5. '
