@@ -461,6 +461,30 @@ def test_format_reference():
     )
 
 
+def test_format_reference_marks_an_unverified_entry_with_its_reason():
+    ref = content.Reference.model_validate(
+        {"key": "y", "kind": "web", "authors": ["Nobody N"], "title": "Gone", "year": 2001,
+         "url": "https://example.org/gone", "verified": "unverified", "why": "The page could not be seen."}
+    )
+    assert kit.format_reference(ref) == (
+        'Nobody N (2001). <i>Gone</i>. '
+        '<a href="https://example.org/gone" rel="noopener" target="_blank">https://example.org/gone</a> '
+        '<span class="kit-unverified"><b>Not verified:</b> The page could not be seen.</span>'
+    )
+
+
+def test_how_the_sources_were_checked(data_copy):
+    shutil.copyfile(FIXTURES / "bib_audit.yaml", data_copy / "bibliography.yaml")
+    out = kit.sources_audit().data
+    assert "kit-error" not in out
+    assert "Each of the 3 publications the kit cites was checked" in out
+    rows = re.findall(r'<tr data-verified="([a-z-]+)"><th scope="row">[^<]+</th><td>(\d+)</td></tr>', out)
+    assert rows == [("abstract", "1"), ("page", "1"), ("unverified", "1")]  # a way no entry used has no row
+    assert "Not verified (1): why" in out
+    assert re.findall(r'<li id="audit-([a-z-]+)">', out) == ["c-lost"]
+    assert "<b>Not verified:</b> The page could not be seen when the references were checked." in out
+
+
 # --------------------------------------------------------------------------- the session planner
 def test_planner_checks_what_the_browser_sends():
     p = kit.phase_planner()
