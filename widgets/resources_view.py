@@ -31,7 +31,7 @@ def reading_list(t: UIText, format_reference) -> str:
         if not refs:
             continue
         refs.sort(key=lambda r: (r.authors[0].lower(), r.year or 0, r.title))
-        items = "".join(f'<li id="read-{topic}-{r.key}">{format_reference(r)}</li>' for r in refs)
+        items = "".join(f'<li id="read-{topic}-{r.key}" data-key="{r.key}">{format_reference(r)}</li>' for r in refs)
         sections.append(
             f'<section class="kit-reading-topic" data-topic="{topic}"><h2>{html.escape(t["topic-" + topic])} '
             f'<span class="kit-muted kit-small">({len(refs)})</span></h2><ul>{items}</ul></section>'
