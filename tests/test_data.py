@@ -83,6 +83,34 @@ def test_the_swedish_article_is_cited_by_its_own_key():
     assert ref.authors == ["Authors not confirmed"]
 
 
+PROVENANCE = re.compile(r"kit's editors|the editors|commissioned from|not retrieved by|kit's copy|our copy", re.I)
+"""Issue 13: learners read these as unfinished work; what is known is said plainly, and provenance sits in
+the bibliography's `checked` field and About's 'About the sources'."""
+
+
+@pytest.mark.parametrize("relpath", ["bibliography.yaml", "evidence.yaml", "instruments/cbi.yaml", "group_evaluation.yaml"])
+def test_learner_facing_data_speaks_without_the_editors_provenance(relpath):
+    import yaml
+
+    def texts(node, field=None):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k not in ("checked",):  # the editors' own record of how an entry was checked
+                    yield from texts(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                yield from texts(v, field)
+        elif isinstance(node, str):
+            yield node
+    raw = yaml.safe_load((DATA / relpath).read_text(encoding="utf-8"))
+    assert [t for t in texts(raw) if PROVENANCE.search(t)] == []
+
+
+@pytest.mark.parametrize("name", ["07_burnout.ipynb", "08_evidence.ipynb", "resources/reading_list.ipynb", "resources/about.ipynb"])
+def test_pages_speak_without_the_editors_provenance(name):
+    assert [c for c in cells(COURSE / name, "markdown") if PROVENANCE.search(c)] == []
+
+
 def test_timeline_citations_resolve():
     assert sorted(content.timeline().cited_keys() - bib_keys()) == []
 

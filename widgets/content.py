@@ -729,7 +729,7 @@ class Study(_Strict):
     main_result: Text
     effects: list[Effect] = Field(default_factory=list)
     unknown: Text | None = None
-    """What the kit's editors could not find in the source (figures left empty on purpose)."""
+    """What the publication, or the abstract that was checked, does not report (figures left empty on purpose)."""
 
 
 class Evidence(_Strict):
