@@ -453,12 +453,36 @@ def test_format_reference():
     ref = content.Reference.model_validate(
         {"key": "x", "kind": "article", "authors": ["Johnson AH", "Nease DE Jr"], "title": "Balint & co",
          "year": 2004, "container": "J Balint Soc", "volume": "32", "issue": "2", "pages": "1-5",
-         "doi": "10.1234/jbs.2004"}
+         "doi": "10.1234/jbs.2004", "verified": "doi"}
     )
     assert kit.format_reference(ref) == (
         'Johnson AH, Nease DE Jr (2004). <i>Balint &amp; co</i>. J Balint Soc 32(2):1-5. '
         '<a href="https://doi.org/10.1234/jbs.2004" rel="noopener" target="_blank">doi:10.1234/jbs.2004</a>'
     )
+
+
+def test_format_reference_marks_an_unverified_entry_with_its_reason():
+    ref = content.Reference.model_validate(
+        {"key": "y", "kind": "web", "authors": ["Nobody N"], "title": "Gone", "year": 2001,
+         "url": "https://example.org/gone", "verified": "unverified", "why": "The page could not be seen."}
+    )
+    assert kit.format_reference(ref) == (
+        'Nobody N (2001). <i>Gone</i>. '
+        '<a href="https://example.org/gone" rel="noopener" target="_blank">https://example.org/gone</a> '
+        '<span class="kit-unverified"><b>Not verified:</b> The page could not be seen.</span>'
+    )
+
+
+def test_how_the_sources_were_checked(data_copy):
+    shutil.copyfile(FIXTURES / "bib_audit.yaml", data_copy / "bibliography.yaml")
+    out = kit.sources_audit().data
+    assert "kit-error" not in out
+    assert "Each of the 3 publications the kit cites was checked" in out
+    rows = re.findall(r'<tr data-verified="([a-z-]+)"><th scope="row">[^<]+</th><td>(\d+)</td></tr>', out)
+    assert rows == [("abstract", "1"), ("page", "1"), ("unverified", "1")]  # a way no entry used has no row
+    assert "Not verified (1): why" in out
+    assert re.findall(r'<li id="audit-([a-z-]+)">', out) == ["c-lost"]
+    assert "<b>Not verified:</b> The page could not be seen when the references were checked." in out
 
 
 # --------------------------------------------------------------------------- the session planner

@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
@@ -48,6 +49,15 @@ Topic = Literal[
 ]
 
 
+Verification = Literal["doi", "abstract", "page", "source-document", "unverified"]
+
+
+def _is_site_root(url: str) -> bool:
+    """True for an address that names only a site: https://example.org or https://example.org/."""
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query and not parts.fragment
+
+
 class Reference(_Strict):
     key: Key
     kind: Literal["article", "book", "chapter", "web", "report"]
@@ -65,6 +75,21 @@ class Reference(_Strict):
     label: ShortText | None = None
     """A short name for in-text citations when the author is a long organisation name."""
     topics: list[Topic] = Field(default_factory=list)
+    verified: Verification
+    """How the entry was checked against the work itself: by the record its DOI leads to, by its
+    abstract, by the web page at its address, by the source document it is, or not at all."""
+    why: Text | None = None
+    """For an unverified entry, why it could not be checked (shown to learners with the entry)."""
+    checked: Text | None = None
+    """What was seen when it was checked, for the editors (not shown to learners)."""
+
+    @field_validator("url")
+    @classmethod
+    def _not_a_home_page(cls, url: str | None) -> str | None:
+        if url and _is_site_root(url):
+            raise ValueError(
+                f"the address {url} is only a website's home page: give the address of the page or article itself")
+        return url
 
     @model_validator(mode="after")
     def _locatable(self) -> Reference:
@@ -72,6 +97,10 @@ class Reference(_Strict):
             raise ValueError("a reference needs a DOI or a URL, or must be a book")
         if self.year is None and not self.note:
             raise ValueError("the year is missing: give it, or add a note saying it is unknown")
+        if self.verified == "unverified" and not self.why:
+            raise ValueError("an unverified entry needs `why`: say in a plain sentence why it could not be checked")
+        if self.verified != "unverified" and self.why:
+            raise ValueError("`why` is only for an unverified entry; say what was seen in `checked`")
         return self
 
     @property
@@ -700,7 +729,7 @@ class Study(_Strict):
     main_result: Text
     effects: list[Effect] = Field(default_factory=list)
     unknown: Text | None = None
-    """What the kit's editors could not find in the source (figures left empty on purpose)."""
+    """What the publication, or the abstract that was checked, does not report (figures left empty on purpose)."""
 
 
 class Evidence(_Strict):
@@ -1088,9 +1117,32 @@ def _load_cached(path: str, relpath: str, mtime: int):
 
 
 def describe(exc: ValidationError, raw: dict) -> str:
-    """The first validation problem in plain words: which record, which field, what is wrong."""
-    err = exc.errors(include_url=False)[0]
-    loc = list(err["loc"])
+    """The first validation problem in plain words: which record, which field, what is wrong; then, briefly,
+    the other problems of the same record, so that one edit can mend them all."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    parts = _where(first["loc"], raw)
+    message = f"{', '.join(parts)}: {_plain(first)}" if parts else _plain(first)
+    record = _record_prefix(first["loc"])
+    if record is not None:
+        more = [e for e in errors[1:] if _record_prefix(e["loc"]) == record][:3]
+        for err in more:
+            rest = _where(err["loc"], raw)[len(_where(record, raw)):]
+            message += f"; also {', '.join(rest) or 'the record'}: {_plain(err)}"
+    return message
+
+
+def _record_prefix(loc) -> tuple | None:
+    """The location of the record an error is in (up to its first list index), or None."""
+    for i, step in enumerate(loc):
+        if isinstance(step, int):
+            return tuple(loc[: i + 1])
+    return None
+
+
+def _where(loc, raw: dict) -> list[str]:
+    """'record 2 ('salinsky2009')', 'field 'title'': where in the file a problem is."""
+    loc = list(loc)
     parts = []
     node = raw
     seen_record = False
@@ -1109,9 +1161,7 @@ def describe(exc: ValidationError, raw: dict) -> str:
             if i == len(loc) - 1 or not isinstance(loc[i + 1], int):
                 parts.append(f"field '{step}'")
             node = node.get(step) if isinstance(node, dict) else None
-    message = _plain(err)
-    where = ", ".join(parts)
-    return f"{where}: {message}" if where else message
+    return parts
 
 
 def _plain(err: dict) -> str:

@@ -470,6 +470,14 @@ def reading_list() -> HTML:
 
 
 @_safe
+def sources_audit() -> HTML:
+    """About the sources: how every bibliography entry was checked, and the entries not yet confirmed."""
+    from .resources_view import sources_audit_html
+
+    return HTML(sources_audit_html(_t(), format_reference))
+
+
+@_safe
 def glossary() -> HTML:
     """The glossary (data/glossary.yaml), alphabetical, with anchors the modules link to."""
     from .resources_view import glossary_html
@@ -538,6 +546,8 @@ def format_reference(r: content.Reference) -> str:
         bits.append(f'<a href="{html.escape(r.link)}" rel="noopener" target="_blank">{html.escape(label)}</a>')
     if r.note:
         bits.append(f'<span class="kit-muted">{html.escape(r.note)}</span>')
+    if r.verified == "unverified":
+        bits.append(f'<span class="kit-unverified"><b>{html.escape(_t()["ref-unverified"])}</b> {html.escape(r.why or "")}</span>')
     return " ".join(bits)
 
 

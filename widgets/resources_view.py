@@ -31,13 +31,40 @@ def reading_list(t: UIText, format_reference) -> str:
         if not refs:
             continue
         refs.sort(key=lambda r: (r.authors[0].lower(), r.year or 0, r.title))
-        items = "".join(f'<li id="read-{topic}-{r.key}">{format_reference(r)}</li>' for r in refs)
+        items = "".join(f'<li id="read-{topic}-{r.key}" data-key="{r.key}">{format_reference(r)}</li>' for r in refs)
         sections.append(
             f'<section class="kit-reading-topic" data-topic="{topic}"><h2>{html.escape(t["topic-" + topic])} '
             f'<span class="kit-muted kit-small">({len(refs)})</span></h2><ul>{items}</ul></section>'
         )
     total = html.escape(t["reading-total"].format(count=len(bib.entries)))
     return f'<section class="kit-card kit-reading"><p class="kit-muted">{total}</p>{"".join(sections)}</section>'
+
+
+AUDIT_ORDER = ("doi", "abstract", "page", "source-document", "unverified")
+
+
+def sources_audit_html(t: UIText, format_reference) -> str:
+    """How the bibliography was checked: a count for each way, then every unverified entry with its reason."""
+    bib = content.bibliography()
+    counts = {way: sum(1 for r in bib.entries if r.verified == way) for way in AUDIT_ORDER}
+    rows = "".join(
+        f'<tr data-verified="{way}"><th scope="row">{html.escape(t["audit-" + way])}</th><td>{counts[way]}</td></tr>'
+        for way in AUDIT_ORDER if counts[way]
+    )
+    open_refs = sorted((r for r in bib.entries if r.verified == "unverified"),
+                       key=lambda r: (r.authors[0].lower(), r.year or 0, r.title))
+    items = "".join(f'<li id="audit-{r.key}">{format_reference(r)}</li>' for r in open_refs)
+    unverified = (
+        f'<h3>{html.escape(t["audit-unverified-title"].format(count=len(open_refs)))}</h3><ul class="kit-audit-open">{items}</ul>'
+        if open_refs else f'<p>{html.escape(t["audit-none-unverified"])}</p>'
+    )
+    return (
+        f'<section class="kit-card kit-sources-audit" aria-label="{html.escape(t["audit-title"])}">'
+        f'<p>{html.escape(t["audit-intro"].format(count=len(bib.entries)))}</p>'
+        f'<table class="kit-map-table kit-audit-table"><thead><tr><th scope="col">{html.escape(t["audit-col-how"])}</th>'
+        f'<th scope="col">{html.escape(t["audit-col-count"])}</th></tr></thead><tbody>{rows}</tbody></table>'
+        f'{unverified}</section>'
+    )
 
 
 def glossary_html(t: UIText) -> str:

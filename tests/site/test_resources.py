@@ -146,3 +146,37 @@ def test_a_glossary_link_in_a_module_leads_to_its_term(site, context):
     assert page.url.endswith(f"/voila/render/resources/glossary.ipynb#term-{term}")
     assert page.locator(f"#term-{term}").count() == 1
     assert_no_error_output(page)
+
+
+def test_the_reading_list_and_about_show_which_sources_are_not_verified(site, context):
+    entries = _yaml("bibliography.yaml")["entries"]
+    unverified = {e["key"]: e["why"] for e in entries if e["verified"] == "unverified"}
+    page = context.new_page()
+    page.goto(site.url + "/voila/render/resources/reading_list.ipynb")
+    wait_rendered(page, ready=".kit-reading")
+    marked = page.eval_on_selector_all(
+        ".kit-reading li", "els => els.filter(li => li.querySelector('.kit-unverified')).map(li => li.dataset.key)")
+    assert set(marked) == set(unverified)
+    key, why = sorted(unverified.items())[0]
+    assert page.locator(f'.kit-reading li[data-key="{key}"] .kit-unverified').first.inner_text() == f"Not verified: {why}"
+    # The Swedish article (issue 13): its own address, its year, and no invented authors.
+    swedish = page.locator('.kit-reading li[data-key="lakartidningen2021"]').first
+    assert swedish.inner_text().startswith("Authors not confirmed (2021). Apropå: Att kunna bli den doktor man vill vara")
+    assert swedish.locator("a").get_attribute("href") == (
+        "https://lakartidningen.se/opinion/debatt/2021/02/apropa-att-kunna-bli-den-doktor-man-vill-vara/")
+    assert swedish.locator(".kit-unverified").count() == 0
+    screenshot(page, "reading-list")
+    assert_no_error_output(page)
+
+    page.goto(site.url + "/voila/render/resources/about.ipynb")
+    wait_rendered(page, ready=".kit-sources")
+    rows = page.eval_on_selector_all(
+        ".kit-audit-table tbody tr", "rows => rows.map(r => [r.dataset.verified, r.querySelector('td').innerText])")
+    ways = ["doi", "abstract", "page", "source-document", "unverified"]
+    counts = {w: sum(1 for e in entries if e["verified"] == w) for w in ways}
+    assert rows == [[w, str(counts[w])] for w in ways if counts[w]]
+    listed = page.eval_on_selector_all(".kit-audit-open li", "els => els.map(li => li.id.slice('audit-'.length))")
+    assert sorted(listed) == sorted(unverified)
+    page.locator(".kit-sources-audit").scroll_into_view_if_needed()
+    screenshot(page, "about-sources")
+    assert_no_error_output(page)
