@@ -197,15 +197,17 @@ def content_notes_html(t: UIText) -> str:
         href, module_id = _CONTENT_NOTE_PAGES[entry.kind]
         m = modules.get(module_id) if module_id else None
         where = t["plan-module"].format(number=m.number, title=m.title) if m else t[f"cn-kind-{entry.kind}"]
+        # A frame scenario has no title: its situation is shown in plain type, a title in bold.
+        label = html.escape(title) if entry.kind == "frame-scenario" else f"<b>{html.escape(title)}</b>"
         rows.append(
-            f'<tr data-kind="{entry.kind}" data-id="{html.escape(entry.id)}"><td><b>{html.escape(title)}</b><br>'
+            f'<tr data-kind="{entry.kind}" data-id="{html.escape(entry.id)}"><td>{label}<br>'
             f'<span class="kit-muted kit-small">{html.escape(t[f"cn-kind-{entry.kind}"])}</span></td>'
             f'<td><a href="{href}">{html.escape(where)}</a></td><td>{html.escape(note)}</td></tr>'
         )
     return (
-        f'<section class="kit-card kit-content-notes"><table class="kit-map-table">'
+        f'<section class="kit-card kit-content-notes"><div class="kit-table-wrap"><table class="kit-map-table kit-cn-table">'
         f'<thead><tr><th scope="col">{html.escape(t["cn-col-material"])}</th><th scope="col">{html.escape(t["cn-col-where"])}</th>'
-        f'<th scope="col">{html.escape(t["cn-col-note"])}</th></tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
+        f'<th scope="col">{html.escape(t["cn-col-note"])}</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>'
     )
 
 
