@@ -929,16 +929,28 @@ class TeachingNote(_Strict):
     """How to handle a learner upset by this module's material."""
 
 
+class ContentNoteEntry(_Strict):
+    """One piece of material that carries a content note, as the guide lists it for the tutor."""
+
+    kind: Literal["case", "scenario", "frame-scenario", "transcript"]
+    """case: data/cases/; scenario: the leader simulator (data/scenarios/); frame-scenario: module 2's
+    'Is the frame holding?' (ground_rules.yaml); transcript: the annotated session."""
+    id: Key
+
+
 class Guide(_Strict):
     """``data/guide.yaml``: the facilitator guide's course plans and teaching notes."""
 
     plans: list[CoursePlan] = Field(min_length=4)
     notes: list[TeachingNote] = Field(min_length=1)
+    content_notes: list[ContentNoteEntry] = Field(min_length=1)
+    """Every piece of material with a content note (a data test checks it against the data)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Guide:
         _no_duplicates([p.id for p in self.plans], "plan id")
         _no_duplicates([n.module for n in self.notes], "teaching note module")
+        _no_duplicates([f"{c.kind}:{c.id}" for c in self.content_notes], "content note entry")
         return self
 
     def cited_keys(self) -> set[str]:

@@ -510,6 +510,14 @@ def teaching_notes() -> HTML:
 
 
 @_safe
+def content_notes() -> HTML:
+    """The facilitator guide's list of material with a content note (data/guide.yaml)."""
+    from .resources_view import content_notes_html
+
+    return HTML(content_notes_html(_t()))
+
+
+@_safe
 def completion_record():
     """A printable self-study record made from this browser's store, never sent to the server."""
     from .resources_view import page_widget

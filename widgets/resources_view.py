@@ -186,6 +186,58 @@ def course_plans_html(t: UIText) -> str:
     return f'<section class="kit-card kit-plans">{"".join(cards)}</section>'
 
 
+# Where each kind of material with a content note is met (links from the guide's page).
+_CONTENT_NOTE_PAGES = {
+    "case": ("../05_role_play.ipynb", "05_role_play"),
+    "scenario": ("../04_leadership.ipynb", "04_leadership"),
+    "frame-scenario": ("../02_ground_rules.ipynb", "02_ground_rules"),
+    "transcript": ("../resources/transcript.ipynb", None),
+}
+
+
+def content_notes_html(t: UIText) -> str:
+    """The guide's list of material with a content note, each with its note as the data gives it."""
+    g = content.guide()
+    modules = {m.id: m for m in content.course_map().modules}
+    frames = {s.id: s for s in content.ground_rules().scenarios}
+    rows = []
+    for entry in g.content_notes:
+        if entry.kind == "case":
+            if entry.id not in content.case_ids():
+                raise content.ContentError("guide.yaml", f"the content-note list names the case '{entry.id}', which is not in data/cases/")
+            item = content.case(entry.id)
+            title, note = item.title, item.content_note
+        elif entry.kind == "scenario":
+            if entry.id not in content.scenario_ids():
+                raise content.ContentError("guide.yaml", f"the content-note list names the scenario '{entry.id}', which is not in data/scenarios/")
+            item = content.scenario(entry.id)
+            title, note = item.title, item.content_note
+        elif entry.kind == "frame-scenario":
+            if entry.id not in frames:
+                raise content.ContentError("guide.yaml", f"the content-note list names the frame scenario '{entry.id}', which is not in ground_rules.yaml")
+            title, note = frames[entry.id].situation, frames[entry.id].content_note
+        else:
+            tr = content.transcript()
+            title, note = tr.title, tr.content_note
+        if not note:
+            raise content.ContentError("guide.yaml", f"the content-note list names the {entry.kind} '{entry.id}', which has no content note")
+        href, module_id = _CONTENT_NOTE_PAGES[entry.kind]
+        m = modules.get(module_id) if module_id else None
+        where = t["plan-module"].format(number=m.number, title=m.title) if m else t[f"cn-kind-{entry.kind}"]
+        # A frame scenario has no title: its situation is shown in plain type, a title in bold.
+        label = html.escape(title) if entry.kind == "frame-scenario" else f"<b>{html.escape(title)}</b>"
+        rows.append(
+            f'<tr data-kind="{entry.kind}" data-id="{html.escape(entry.id)}"><td>{label}<br>'
+            f'<span class="kit-muted kit-small">{html.escape(t[f"cn-kind-{entry.kind}"])}</span></td>'
+            f'<td><a href="{href}">{html.escape(where)}</a></td><td>{html.escape(note)}</td></tr>'
+        )
+    return (
+        f'<section class="kit-card kit-content-notes"><div class="kit-table-wrap"><table class="kit-map-table kit-cn-table">'
+        f'<thead><tr><th scope="col">{html.escape(t["cn-col-material"])}</th><th scope="col">{html.escape(t["cn-col-where"])}</th>'
+        f'<th scope="col">{html.escape(t["cn-col-note"])}</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>'
+    )
+
+
 def teaching_notes_html(t: UIText) -> str:
     g = content.guide()
     modules = {m.id: m for m in content.course_map().modules}

@@ -179,4 +179,26 @@ def test_the_reading_list_and_about_show_which_sources_are_not_verified(site, co
     assert sorted(listed) == sorted(unverified)
     page.locator(".kit-sources-audit").scroll_into_view_if_needed()
     screenshot(page, "about-sources")
+
+
+def test_the_guide_lists_every_content_note_and_links_to_where_it_is_met(site, context):
+    page = context.new_page()
+    page.goto(site.url + "/voila/render/instructor/guide.ipynb")
+    wait_rendered(page, ready=TOOL_READY["instructor/guide"])
+    listed = _yaml("guide.yaml")["content_notes"]
+    rows = page.locator(".kit-content-notes tbody tr")
+    assert rows.count() == len(listed)
+    # The case the expert reading found without a note (issue 13): its row shows the case's own note.
+    case = _yaml("cases/school-psychologist-girl-who-draws-doors.yaml")
+    row = page.locator('.kit-content-notes tr[data-kind="case"][data-id="school-psychologist-girl-who-draws-doors"]')
+    assert case["title"] in row.inner_text()
+    assert case["content_note"] in row.inner_text()
+    # A scenario row links to the module where the simulator is.
+    link = page.locator('.kit-content-notes tr[data-kind="scenario"][data-id="the-scaffolders-voicemail"] a')
+    assert link.get_attribute("href").endswith("04_leadership.ipynb")
+    # The safeguarding passage sits on the same page, with its sources listed.
+    assert page.get_by_role("heading", name="When a case reveals a risk").count() == 1
+    assert page.locator('.kit-sources li[id="ref-ibf-criteria-2004"]').count() == 1
+    page.locator(".kit-content-notes").scroll_into_view_if_needed()
+    screenshot(page, "guide-content-notes")
     assert_no_error_output(page)
