@@ -117,6 +117,14 @@ def test_every_option_has_feedback_of_its_own(module_id):
         assert item.sources, f"{module_id} {item.id}: no source"
 
 
+@pytest.mark.parametrize("module_id", QUIZ_FILES)
+def test_options_of_an_item_end_alike(module_id):
+    # A full stop on the keyed option alone (a sentence among fragments) is a hint too.
+    mixed = [i.id for i in content.quiz(module_id).items
+             if len({o.text.rstrip().endswith(".") for o in i.options}) > 1]
+    assert mixed == [], f"{module_id}: some options end with a full stop and some do not in {mixed}"
+
+
 def test_no_item_is_asked_twice_in_the_bank():
     # Issue 13, item 18: modules 1 and 2 asked the same three Swedish rules. An item is the same
     # when its keyed answers are the same.
