@@ -58,6 +58,9 @@ class BrowserStore(BrowserSafe, anywidget.AnyWidget):
     def mark_complete(self, module_id: str) -> None:
         self.progress = {**self.progress, module_id: {"completed": learner_data.today()}}
 
+    def unmark_complete(self, module_id: str) -> None:
+        self.progress = {k: v for k, v in self.progress.items() if k != module_id}
+
     def is_complete(self, module_id: str) -> bool:
         return module_id in self.progress
 
