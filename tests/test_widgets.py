@@ -104,6 +104,19 @@ def good_export() -> str:
     )
 
 
+def test_import_counts_what_the_learner_would_count(store, monkeypatch):
+    monkeypatch.setattr(store, "send", lambda msg, buffers=None: None)
+    text = json.dumps({
+        "kit": "balint-course-kit", "version": 1,
+        "progress": {m: {"completed": "2025-02-01"} for m in ("01_history", "02_ground_rules", "03_session_structure")},
+        "quiz": {"01_history": {"q-enid": {"chosen": [0], "correct": True}, "q-russia": {"chosen": [1], "correct": False}}},
+        "reflections": {"01_history-roots": {"text": "One."}, "02_ground_rules-frame": {"text": "Two."}},
+        "other": {"theme": "dark"},
+    })
+    store._on_browser_message(store, {"kind": "import", "text": text}, [])
+    assert store.status == "Imported 3 completed modules, 2 answers, 2 reflections and 1 other item (self-check history, notes, checklists)."
+
+
 def test_import_good_file_merges_and_reports(store, monkeypatch):
     sent = []
     monkeypatch.setattr(store, "send", lambda msg, buffers=None: sent.append(msg))
@@ -120,7 +133,7 @@ def test_import_good_file_merges_and_reports(store, monkeypatch):
             "q-enid": {"chosen": [0, 1, 2], "correct": True},
         }
     }
-    assert store.status == "Imported 1 completed modules, 1 answers, 1 reflections and 0 other items (self-check history, notes, checklists)."
+    assert store.status == "Imported 1 completed module, 1 answer, 1 reflection and 0 other items (self-check history, notes, checklists)."
     assert sent == [{"kind": "write-reflections",
                      "reflections": {"01_history-roots": {"text": "Private.", "saved": "2025-02-01T09:00"}},
                      "other": {}}]
