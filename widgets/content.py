@@ -738,11 +738,17 @@ class RecordingPolicy(_Strict):
     """The pledge's sentence on recording; may contain {organiser}."""
 
 
+class PledgeLine(SourcedLine):
+    by_policy: dict[Key, Text] = Field(default_factory=dict)
+    """The line's wording under a recording policy (by its id) where ``text`` would not fit it:
+    a pledge for a session nobody records must not speak of the organiser's recording."""
+
+
 class Pledge(_Strict):
     title: ShortText
     intro: Text
     """The opening sentence; may contain {group}, {organiser} and {date}."""
-    contents: list[SourcedLine] = Field(min_length=7, max_length=7)
+    contents: list[PledgeLine] = Field(min_length=7, max_length=7)
     """The seven contents of the consensus's confidentiality pledge."""
     recording: list[RecordingPolicy] = Field(min_length=1)
     closing: Text
@@ -770,6 +776,11 @@ class OnlineGroups(_Strict):
     def _consistent(self) -> OnlineGroups:
         _no_duplicates([c.id for c in self.pledge.contents], "pledge content id")
         _no_duplicates([r.id for r in self.pledge.recording], "recording policy id")
+        policies = {r.id for r in self.pledge.recording}
+        for c in self.pledge.contents:
+            for pid in c.by_policy:
+                if pid not in policies:
+                    raise ValueError(f"the pledge content '{c.id}' has a wording for the recording policy '{pid}', which is not among the policies")
         _no_duplicates([s.id for s in self.checklist], "checklist step id")
         _no_duplicates([i.id for s in self.checklist for i in s.items], "checklist item id")
         return self
