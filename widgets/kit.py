@@ -420,11 +420,12 @@ def case_library():
 
 
 @_safe
-def role_play(preset_id: str = "classic-in-person"):
+def role_play(preset_id: str | None = None):
     """A guided role-play: case, role assignment, printed cards, the timer with prompts per role, debrief."""
+    from .roleplay_view import ROLE_PLAY_PRESET
     from .roleplay_view import role_play as build
 
-    return build(_t(), preset_id)
+    return build(_t(), preset_id or ROLE_PLAY_PRESET)
 
 
 @_safe
