@@ -95,7 +95,8 @@ function renderRecord(model, root) {
       tr.dataset.module = m.id;
       let check = "";
       if (m.items && score.tried === m.items) check = kitPlural(t("record-first-try"), m.items, { right: score.right });
-      else if (m.items) check = kitPlural(t("record-tried"), m.items, { tried: score.tried });
+      else if (m.items && score.tried) check = kitPlural(t("record-tried"), m.items, { tried: score.tried });
+      else if (m.items) check = t("record-check-none");
       tr.append(
         el("td", "", `${m.number}. ${m.title}`),
         el("td", "", t("record-minutes").replace("{minutes}", m.minutes)),
