@@ -20,7 +20,9 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 import yaml
+from babel import Locale
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -765,11 +767,17 @@ class RecordingPolicy(_Strict):
     """The pledge's sentence on recording; may contain {organiser}."""
 
 
+class PledgeLine(SourcedLine):
+    by_policy: dict[Key, Text] = Field(default_factory=dict)
+    """The line's wording under a recording policy (by its id) where ``text`` would not fit it:
+    a pledge for a session nobody records must not speak of the organiser's recording."""
+
+
 class Pledge(_Strict):
     title: ShortText
     intro: Text
     """The opening sentence; may contain {group}, {organiser} and {date}."""
-    contents: list[SourcedLine] = Field(min_length=7, max_length=7)
+    contents: list[PledgeLine] = Field(min_length=7, max_length=7)
     """The seven contents of the consensus's confidentiality pledge."""
     recording: list[RecordingPolicy] = Field(min_length=1)
     closing: Text
@@ -797,6 +805,11 @@ class OnlineGroups(_Strict):
     def _consistent(self) -> OnlineGroups:
         _no_duplicates([c.id for c in self.pledge.contents], "pledge content id")
         _no_duplicates([r.id for r in self.pledge.recording], "recording policy id")
+        policies = {r.id for r in self.pledge.recording}
+        for c in self.pledge.contents:
+            for pid in c.by_policy:
+                if pid not in policies:
+                    raise ValueError(f"the pledge content '{c.id}' has a wording for the recording policy '{pid}', which is not among the policies")
         _no_duplicates([s.id for s in self.checklist], "checklist step id")
         _no_duplicates([i.id for s in self.checklist for i in s.items], "checklist item id")
         return self
@@ -1030,17 +1043,70 @@ class Glossary(_Strict):
 
 
 # --------------------------------------------------------------------------- interface text
-class UIText(BaseModel):
-    """Every learner-facing string the code shows, so that it can be translated."""
+LOCALE = "en"
+"""The language of ``data/ui/en.yaml``: its plural forms are picked by this locale's rules."""
+
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+class _PluralForms(BaseModel):
+    """A sentence with a number in it, one form per CLDR plural category of the language.
+
+    English needs ``one`` and ``other``; Russian adds ``few`` and ``many``; Chinese has only
+    ``other``. ``other`` is required: it is the form used for any category not given.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    strings: dict[Key, Text]
+    zero: Text | None = None
+    one: Text | None = None
+    two: Text | None = None
+    few: Text | None = None
+    many: Text | None = None
+    other: Text
+
+
+# Kept as a plain dict after validation, so that the browser receives {one: ..., other: ...}.
+PluralText = Annotated[_PluralForms, AfterValidator(lambda p: p.model_dump(exclude_none=True))]
+
+
+def plural_category(n: int, locale: str = LOCALE) -> str:
+    """The CLDR plural category of ``n`` in ``locale`` ("one", "few", "other", ...), from Babel."""
+    return Locale.parse(locale).plural_form(abs(n))
+
+
+def pick_plural(forms, n: int, locale: str = LOCALE) -> str:
+    """The form of ``forms`` ({category: text}, or a plain text) for the number ``n``."""
+    if isinstance(forms, str):
+        return forms
+    return forms.get(plural_category(n, locale)) or forms["other"]
+
+
+class UIText(BaseModel):
+    """Every learner-facing string the code shows, so that it can be translated.
+
+    A text is a string, or (for a sentence with a number) its plural forms: ``{one: "{count}
+    module", other: "{count} modules"}``; :meth:`plural` picks the form for a number.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    strings: dict[Key, Text | PluralText]
 
     def __getitem__(self, key: str) -> str:
         try:
-            return self.strings[key]
+            value = self.strings[key]
         except KeyError:
             raise ContentError("ui/en.yaml", f"the text '{key}' is missing") from None
+        if not isinstance(value, str):
+            raise ContentError("ui/en.yaml", f"the text '{key}' has plural forms: it needs a number")
+        return value
+
+    def plural(self, key: str, count: int, **values) -> str:
+        """The text ``key`` in its form for ``count``, with {count} and the other placeholders filled."""
+        try:
+            forms = self.strings[key]
+        except KeyError:
+            raise ContentError("ui/en.yaml", f"the text '{key}' is missing") from None
+        return pick_plural(forms, count).format(count=count, **values)
 
 
 # --------------------------------------------------------------------------- loading

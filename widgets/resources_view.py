@@ -263,7 +263,7 @@ class _Page(BrowserSafe, anywidget.AnyWidget):
     _esm = bundle("dom.js", "resources.js")
     mode = traitlets.Unicode().tag(sync=True)
     texts = traitlets.Dict().tag(sync=True)
-    modules = traitlets.List(help="[{id, number, title, minutes, items}] from the course map and quizzes").tag(sync=True)
+    modules = traitlets.List(help="[{id, number, title, minutes, items, item_ids}] from the course map and quizzes").tag(sync=True)
 
 
 def _modules() -> list[dict]:
@@ -272,10 +272,11 @@ def _modules() -> list[dict]:
         if m.status != "ready":
             continue
         try:
-            items = len(content.quiz(m.id).items)
+            item_ids = [i.id for i in content.quiz(m.id).items]
         except content.ContentError:
-            items = 0
-        out.append({"id": m.id, "number": m.number, "title": m.title, "minutes": m.minutes, "items": items})
+            item_ids = []
+        out.append({"id": m.id, "number": m.number, "title": m.title, "minutes": m.minutes,
+                    "items": len(item_ids), "item_ids": item_ids})
     return out
 
 

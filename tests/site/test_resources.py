@@ -44,12 +44,22 @@ def test_the_completion_record_is_built_from_the_browsers_store(site, context):
     wait_rendered(page, ready=".kit-record")
     base = page.evaluate("() => document.body.dataset.kitBase")
     key = f"balint-kit:v1:{base}:"
+    ids = [item["id"] for item in _yaml("quizzes/01_history.yaml")["items"]]
+    assert len(ids) >= 13
+    # 01: every question tried. 5 right in the format of today ({chosen, correct}: one try),
+    # 3 wrong, 3 right at the first try in the format with retries, and the rest right only at
+    # the second try: right at the first try, 5 + 3 = 8.
+    answers = {i: {"chosen": [0], "correct": True} for i in ids[:5]}
+    answers |= {i: {"chosen": [1], "correct": False} for i in ids[5:8]}
+    answers |= {i: {"chosen": ["a"], "correct": True, "tries": 1, "first_try": True, "revealed": False} for i in ids[8:11]}
+    answers |= {i: {"chosen": ["b"], "correct": True, "tries": 2, "first_try": False, "revealed": False} for i in ids[11:]}
+    answers["q-no-longer-in-the-quiz"] = {"chosen": [0], "correct": True}
     page.evaluate(
-        """k => {
+        """([k, answers]) => {
           localStorage.setItem(k + 'progress', JSON.stringify({'01_history': {completed: '2026-10-02'}, '04_leadership': {completed: '2026-11-20'}}));
-          localStorage.setItem(k + 'quiz', JSON.stringify({'01_history': {'q-a': {chosen: [0], correct: true}, 'q-b': {chosen: [1], correct: false}}}));
+          localStorage.setItem(k + 'quiz', JSON.stringify({'01_history': answers, '04_leadership': {'q-x': {chosen: [0], correct: true}}}));
         }""",
-        key,
+        [key, answers],
     )
     page.reload()
     wait_rendered(page, ready=".kit-record")
@@ -59,17 +69,31 @@ def test_the_completion_record_is_built_from_the_browsers_store(site, context):
     assert page.evaluate("k => localStorage.getItem(k + 'record-name')", key) == "Dr Test Learner"
     row = page.locator('.kit-record-table tr[data-module="01_history"] td')
     modules = {m["id"]: m for m in _yaml("course_map.yaml")["modules"]}
-    items = len(_yaml("quizzes/01_history.yaml")["items"])
+    items = len(ids)
     assert [row.nth(i).inner_text() for i in range(4)] == [
-        f"1. {modules['01_history']['title']}", f"{modules['01_history']['minutes']} min", "2026-10-02", f"2 of {items} answered, 1 right"
+        f"1. {modules['01_history']['title']}", f"{modules['01_history']['minutes']} min", "2026-10-02",
+        f"8 of {items} questions right at the first try",
     ]
-    assert page.locator('.kit-record-table tr[data-module="02_ground_rules"] td').nth(2).inner_text() == "not yet"
+    # Module 4 was marked complete (an older version allowed it untried): the record says what was tried.
+    assert page.locator('.kit-record-table tr[data-module="04_leadership"] td').nth(3).inner_text() == "not yet tried"
+    assert page.locator('.kit-record-table tr[data-module="02_ground_rules"] td').nth(3).inner_text() == "not yet tried"
+    assert page.locator('.kit-record-table tr[data-module="02_ground_rules"] td').nth(2).inner_text() == "not marked complete"
     hours = (modules["01_history"]["minutes"] + modules["04_leadership"]["minutes"]) / 60
     ready = [m for m in modules.values() if m["status"] == "ready"]
     assert page.locator(".kit-record-total").inner_text() == (
-        f"2 of {len(ready)} modules completed; their study time in the course map adds up to {hours:.1f} hours."
+        f"2 of {len(ready)} modules marked complete; their study time in the course map adds up to {hours:.1f} hours."
     )
-    assert "not a certificate or an accreditation" in page.locator(".kit-record-what").inner_text()
+    # What it attests, in words a reviewer cannot mistake: first, then in full at the end.
+    assert page.locator(".kit-record h2").inner_text() == "Balint Course Kit: self-declared study record"
+    assert page.locator(".kit-record-self-declared").inner_text() == (
+        "Self-declared, not verified: the learner made this record in their own web browser from their own entries. "
+        "No one has checked it, and the learner can edit everything it is made from."
+    )
+    what = page.locator(".kit-record-what").inner_text()
+    assert "how many questions of each module's knowledge check they answered right at the first try" in what
+    assert "nobody checked it" in what
+    assert "The learner can change every entry it is made from" in what
+    assert "It is not a certificate, an assessment or evidence of CPD or CME credit." in what
     # The printed record: only the record, with the name, black on white.
     page.evaluate("() => { window.print = () => {}; document.querySelector('.kit-record-print').click(); }")
     page.emulate_media(media="print")
@@ -112,6 +136,8 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
     wait_rendered(page, ready=".kit-store-card")
     kinds = page.eval_on_selector_all(".kit-mydata-table tbody tr", "rows => rows.map(r => r.dataset.kind)")
     assert kinds == ["progress", "reflection", "self-check", "solo", "theme"]
+    counts = page.eval_on_selector_all(".kit-mydata-table tbody tr", "rows => rows.map(r => r.children[1].innerText)")
+    assert counts == ["1 module", "1 reflection", "1 saved result", "1 note", "1 entry"]
     assert page.locator(".kit-mydata-shared").inner_text().startswith("On a shared computer")
     with page.expect_download() as dl:
         page.locator(".kit-export").click()
@@ -131,7 +157,7 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
     assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('balint-kit'))") == []
     # The export brings it all back.
     page.locator(".kit-import input[type=file]").set_input_files(dl.value.path())
-    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed modules, 0 answers, 1 reflections and 3 other items')")
+    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed module, 0 answers, 1 reflection and 3 other items')")
     assert page.evaluate("k => localStorage.getItem(k + 'solo:the-wedding-in-june:associations')", key) == "A heavy feeling."
 
 
