@@ -610,3 +610,34 @@ def test_planner_refuses_odd_messages(msg):
     p = kit.phase_planner()
     p._on_browser_message(p, msg, [])
     assert p.result == {}
+
+
+# --------------------------------------------------------------------------- the frame and which-phase exercises
+@pytest.mark.parametrize("build", ["frame_exercise", "which_phase", "incident_exercise"])
+def test_the_exercises_reveal_the_answer_only_after_a_second_try(build):
+    """A first wrong try hears why that choice is wrong, not which is right (nor the case's explanation)."""
+    kc = getattr(kit, build)()
+    assert isinstance(kc, KnowledgeCheck)
+    for item in kc.quiz.items:
+        right = next(o for o in item.options if o.correct)
+        wrong = [o for o in item.options if not o.correct]
+        kc._on_browser_message(kc, {"kind": "check", "item": item.id, "chosen": [wrong[0].id]}, [])
+        f = kc.feedback[item.id]
+        assert [e["id"] for e in f["entries"]] == [wrong[0].id] and f["retry"] is True
+        if build != "incident_exercise":  # the incident file's wording is the quiz authors' (data/quizzes/)
+            assert right.feedback not in wrong[0].feedback, item.id
+        kc._on_browser_message(kc, {"kind": "check", "item": item.id, "chosen": [wrong[-1].id]}, [])
+        f = kc.feedback[item.id]
+        assert [(e["id"], e["right"]) for e in f["entries"]] == [(wrong[-1].id, False), (right.id, True)]
+        assert f["entries"][1]["text"] == right.feedback and f["revealed"] is True
+
+
+def test_frame_wrong_choices_say_why_without_the_answer():
+    t = content.ui()
+    assert t["frame-not-this-rule"] == "Not quite: this rule is not what is at stake here."
+    assert t["frame-at-risk"] == "Not quite: the frame is at risk here."
+    kc = kit.frame_exercise()
+    for item in kc.quiz.items:
+        for o in item.options:
+            if not o.correct:
+                assert o.feedback in (t["frame-not-this-rule"], t["frame-at-risk"]), item.id
