@@ -105,13 +105,14 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
           localStorage.setItem(k + 'cbi-history', JSON.stringify([{date: '2026-10-01', answers: {'personal-1': 75}}]));
           localStorage.setItem(k + 'solo:the-wedding-in-june:associations', 'A heavy feeling.');
           localStorage.setItem(k + 'theme', 'dark');
+          localStorage.setItem(k + 'order-seed', '0123456789abcdef');
         }""",
         key,
     )
     page.reload()
     wait_rendered(page, ready=".kit-store-card")
     kinds = page.eval_on_selector_all(".kit-mydata-table tbody tr", "rows => rows.map(r => r.dataset.kind)")
-    assert kinds == ["progress", "reflection", "self-check", "solo", "theme"]
+    assert kinds == ["progress", "order", "reflection", "self-check", "solo", "theme"]
     assert page.locator(".kit-mydata-shared").inner_text().startswith("On a shared computer")
     with page.expect_download() as dl:
         page.locator(".kit-export").click()
@@ -120,6 +121,7 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
         "cbi-history": '[{"date":"2026-10-01","answers":{"personal-1":75}}]',
         "solo:the-wedding-in-june:associations": "A heavy feeling.",
         "theme": "dark",
+        "order-seed": "0123456789abcdef",  # the learner's option order goes with their data
     }
     page.locator(".kit-delete").click()
     page.locator(".kit-delete").click()
