@@ -133,8 +133,10 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
     assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('balint-kit'))") == []
     # The export brings it all back.
     page.locator(".kit-import input[type=file]").set_input_files(dl.value.path())
-    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed modules, 0 answers, 1 reflections and 3 other items')")
+    # Four other items: the self-check history, the solo notes, the theme and the option-order seed.
+    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed modules, 0 answers, 1 reflections and 4 other items')")
     assert page.evaluate("k => localStorage.getItem(k + 'solo:the-wedding-in-june:associations')", key) == "A heavy feeling."
+    assert page.evaluate("k => localStorage.getItem(k + 'order-seed')", key) == "0123456789abcdef"  # the same order again
 
 
 def test_a_glossary_link_in_a_module_leads_to_its_term(site, context):
