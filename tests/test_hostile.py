@@ -249,9 +249,9 @@ def test_a_refused_value_is_sent_back_so_the_page_shows_the_kernels():
 
 def test_the_knowledge_check_takes_only_answers_that_fit():
     kc = kit.knowledge_check("01_history")
-    kc.set_state({"answers": {"q-first-seminars": [0], "q-russia": [True], "q-enid": [2, 0, 0], "made-up": [0],
-                              "q-budapest-ended": [10**400], "q-1957": [0.0], "q-germany": "0"}})
-    assert kc.answers == {"q-first-seminars": [0], "q-enid": [0, 2]}
+    kc.set_state({"answers": {"q-first-seminars": ["a"], "q-russia": [True], "q-enid": ["c", "a", "a"], "made-up": ["a"],
+                              "q-budapest-ended": [10**400], "q-1957": ["z"], "q-germany": "a", "q-russia-2": [0]}})
+    assert kc.answers == {"q-first-seminars": ["a"], "q-enid": ["a", "c"]}
     assert kc.feedback == {} and kc.score == "Answered 0 of 13; correct: 0."  # answers alone grade nothing
     assert kc.store.quiz == {}
 
@@ -278,6 +278,7 @@ FIELDS = {
     "import": ("text",),
     "cleared": (),
     "check": ("item", "chosen", "preset", "available", "minutes"),
+    "show": ("item",),
     "start": ("scenario",),
     "choose": ("choice",),
     "replay": (),
@@ -293,7 +294,7 @@ FIELDS = {
 
 HANDLED = {
     "BrowserStore": ("import", "cleared"),
-    "KnowledgeCheck": ("check",),
+    "KnowledgeCheck": ("check", "show"),
     "PhasePlanner": ("check",),
     "LeaderSimulator": ("start", "choose", "replay", "back"),
     "BurnoutCheck": ("score", "history", "export", "import"),
@@ -305,7 +306,7 @@ HANDLED = {
 def hostile_messages(kinds) -> list:
     msgs = list(JUNK)  # not a dict at all
     msgs += [{"kind": k} for k in (None, 5, "", HUGE, "eval", *FIELDS)]  # any kind, without its fields
-    msgs += [{"kind": "check", "item": "q-first-seminars", "chosen": [0], "event": "click", "extra": HUGE}]
+    msgs += [{"kind": "check", "item": "q-first-seminars", "chosen": ["a"], "event": "click", "extra": HUGE}]
     for kind in kinds:
         for field in FIELDS[kind]:
             msgs += [{"kind": kind, field: junk} for junk in JUNK]  # one field wrong, the others missing
@@ -369,7 +370,7 @@ def test_an_import_with_text_that_could_not_travel_back_is_refused():
 
 def test_hostile_checks_grade_nothing():
     kc = kit.knowledge_check("01_history")
-    for chosen in ([], [13], [-1], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [True], [0.0], ["0"], [10**400], None, "0"):
+    for chosen in ([], [13], [-1], [0], ["a"] * 11, [True], [0.0], ["0"], ["e"], ["A"], [10**400], None, "a"):
         kc._on_browser_message(kc, {"kind": "check", "item": "q-first-seminars", "chosen": chosen}, [])
     assert kc.answers == {} and kc.store.quiz == {}
     assert kc.score == "Answered 0 of 13; correct: 0."
@@ -482,8 +483,8 @@ def check_derived(top) -> None:
             assert m.quiz == learner_data.clean_quiz(m.quiz)
             assert isinstance(m.status, str) and len(m.status) <= 300
         elif cls == "KnowledgeCheck":
-            ids = {i["id"]: len(i["options"]) for i in m.items}
-            assert all(k in ids and all(0 <= c < ids[k] for c in v) for k, v in m.answers.items())
+            ids = {i["id"]: [o["id"] for o in i["options"]] for i in m.items}
+            assert all(k in ids and v and all(c in ids[k] for c in v) for k, v in m.answers.items())
             assert set(m.feedback) <= set(ids)
             right, total = re.fullmatch(r"Answered (\d+) of (\d+); correct: (\d+)\.", m.score).group(1, 2)
             assert int(right) <= int(total) == len(ids)

@@ -79,48 +79,89 @@ def test_progress_non_string_key_dropped():
 
 
 # --------------------------------------------------------------------------- clean_quiz
+def answer(chosen, correct, tries=1, first_try=None, revealed=False):
+    return {"chosen": chosen, "correct": correct, "tries": tries,
+            "first_try": correct if first_try is None else first_try, "revealed": revealed}
+
+
 def test_quiz_keeps_valid_answers():
     value = {
         "01_history": {
-            "q-first-seminars": {"chosen": [0], "correct": True},
-            "q-enid": {"chosen": [0, 1, 3], "correct": False},
+            "q-first-seminars": answer(["a"], True),
+            "q-enid": answer(["a", "b", "d"], False, tries=2, revealed=True),
+            "q-named": answer(["own-id-2"], True, tries=3, first_try=False),
         }
     }
     assert clean_quiz(value) == {
         "01_history": {
-            "q-first-seminars": {"chosen": [0], "correct": True},
-            "q-enid": {"chosen": [0, 1, 3], "correct": False},
+            "q-first-seminars": {"chosen": ["a"], "correct": True, "tries": 1, "first_try": True, "revealed": False},
+            "q-enid": {"chosen": ["a", "b", "d"], "correct": False, "tries": 2, "first_try": False, "revealed": True},
+            "q-named": {"chosen": ["own-id-2"], "correct": True, "tries": 3, "first_try": False, "revealed": False},
         }
     }
+
+
+def test_quiz_migrates_answers_saved_as_positions():
+    # The format of kit versions before option ids: {"chosen": [positions in the file], "correct"}.
+    value = {"01_history": {"q-first-seminars": {"chosen": [0], "correct": True},
+                            "q-enid": {"chosen": [3, 0, 1, 1], "correct": False},
+                            "q-last": {"chosen": [9], "correct": False}}}
+    assert clean_quiz(value) == {"01_history": {
+        "q-first-seminars": {"chosen": ["a"], "correct": True, "tries": 1, "first_try": True, "revealed": False},
+        "q-enid": {"chosen": ["a", "b", "d"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
+        "q-last": {"chosen": ["j"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
+    }}
+
+
+def test_quiz_migration_uses_the_items_own_ids_when_given():
+    ids = {("01_history", "q-named"): ["budapest", "london", "berlin"], ("01_history", "q-beyond"): ["x", "y", "z"]}
+    value = {"01_history": {"q-named": {"chosen": [2], "correct": False}, "q-plain": {"chosen": [2], "correct": False},
+                            "q-beyond": {"chosen": [3], "correct": True}}}
+    assert clean_quiz(value, lambda m, i: ids.get((m, i))) == {"01_history": {
+        "q-named": {"chosen": ["berlin"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
+        "q-plain": {"chosen": ["c"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
+    }}  # q-beyond: position 3 of an item with three options is dropped, not guessed
 
 
 def test_quiz_drops_bad_answers_and_keeps_good_ones():
     value = {
         "01_history": {
-            "q-good": {"chosen": [2], "correct": False},
-            "Q-Bad-Key": {"chosen": [0], "correct": True},
-            "q-empty": {"chosen": [], "correct": True},
-            "q-too-big": {"chosen": [10], "correct": True},
-            "q-negative": {"chosen": [-1], "correct": True},
-            "q-not-list": {"chosen": 1, "correct": True},
-            "q-no-correct": {"chosen": [1]},
-            "q-extra": {"chosen": [1], "correct": True, "note": "hi"},
+            "q-good": answer(["c"], False),
+            "Q-Bad-Key": answer(["a"], True),
+            "q-empty": answer([], True),
+            "q-upper": answer(["A"], True),
+            "q-number-id": answer([0, "a"], True),
+            "q-no-tries": {"chosen": ["a"], "correct": True, "first_try": True, "revealed": False},
+            "q-zero-tries": answer(["a"], True, tries=0),
+            "q-bool-tries": answer(["a"], True, tries=True),
+            "q-text-revealed": answer(["a"], True, revealed="yes"),
+            "q-old-too-big": {"chosen": [10], "correct": True},
+            "q-old-negative": {"chosen": [-1], "correct": True},
+            "q-old-not-list": {"chosen": 1, "correct": True},
+            "q-old-no-correct": {"chosen": [1]},
+            "q-old-extra": {"chosen": [1], "correct": True, "note": "hi"},
+            "q-old-bool": {"chosen": [True], "correct": True},
             "q-text": "right",
-            "q-list-of-words": {"chosen": ["first"], "correct": True},
+            "q-extra": {**answer(["a"], True), "note": "hi"},
         },
-        "bad module": {"q-good": {"chosen": [0], "correct": True}},
+        "bad module": {"q-good": answer(["a"], True)},
         "02_ground_rules": "not a dict",
-        "03_session_structure": {"Q": {"chosen": [0], "correct": True}},
+        "03_session_structure": {"Q": answer(["a"], True)},
     }
-    assert clean_quiz(value) == {"01_history": {"q-good": {"chosen": [2], "correct": False}}}
+    assert clean_quiz(value) == {"01_history": {"q-good": answer(["c"], False)}}
+
+
+def test_quiz_keeps_each_choice_once():
+    assert clean_quiz({"01_history": {"q-a": answer(["b", "a", "b"], True)}}) == {"01_history": {"q-a": answer(["b", "a"], True)}}
 
 
 def test_quiz_drops_too_many_choices():
     assert clean_quiz({"01_history": {"q-a": {"chosen": list(range(10)) + [0], "correct": True}}}) == {}
+    assert clean_quiz({"01_history": {"q-a": answer([f"o{n}" for n in range(11)], True)}}) == {}
 
 
 def test_quiz_drops_item_key_with_trailing_newline():
-    assert clean_quiz({"01_history": {"q-a\n": {"chosen": [0], "correct": True}}}) == {}
+    assert clean_quiz({"01_history": {"q-a\n": answer(["a"], True)}}) == {}
 
 
 @pytest.mark.parametrize("value", [None, [], "x", 1.5])
@@ -166,8 +207,11 @@ def export(ascii_only: bool = True, **over) -> str:
         "kit": "balint-course-kit",
         "version": 1,
         "progress": {"01_history": {"completed": "2025-03-14"}},
-        "quiz": {"01_history": {"q-enid": {"chosen": [0, 1, 2], "correct": True}}},
+        "quiz": {"01_history": {"q-enid": {"chosen": ["a", "b", "c"], "correct": True, "tries": 2, "first_try": False,
+                                           "revealed": False},
+                                "q-first-seminars": {"chosen": [1], "correct": False}}},  # saved before option ids
         "reflections": {"01_history-roots": {"text": "A private thought.", "saved": "2025-03-14T10:00"}},
+        "other": {"order-seed": "0123456789abcdef"},
     }
     doc.update(over)
     return json.dumps(doc, ensure_ascii=ascii_only)
@@ -176,16 +220,20 @@ def export(ascii_only: bool = True, **over) -> str:
 def test_parse_export_accepts_a_valid_file():
     assert parse_export(export()) == {
         "progress": {"01_history": {"completed": "2025-03-14"}},
-        "quiz": {"01_history": {"q-enid": {"chosen": [0, 1, 2], "correct": True}}},
+        "quiz": {"01_history": {
+            "q-enid": {"chosen": ["a", "b", "c"], "correct": True, "tries": 2, "first_try": False, "revealed": False},
+            "q-first-seminars": {"chosen": ["b"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
+        }},
         "reflections": {"01_history-roots": {"text": "A private thought.", "saved": "2025-03-14T10:00"}},
-        "other": {},
+        "other": {"order-seed": "0123456789abcdef"},  # the learner's option order comes with their data
     }
 
 
 def test_parse_export_cleans_the_parts():
     text = export(progress={"01_history": {"completed": "soon"}, "02_ground_rules": {"completed": "2025-01-02"}},
                   quiz="nope", reflections=None)
-    assert parse_export(text) == {"progress": {"02_ground_rules": {"completed": "2025-01-02"}}, "quiz": {}, "reflections": {}, "other": {}}
+    assert parse_export(text) == {"progress": {"02_ground_rules": {"completed": "2025-01-02"}}, "quiz": {}, "reflections": {},
+                                  "other": {"order-seed": "0123456789abcdef"}}
 
 
 def test_parse_export_with_no_parts():
@@ -297,6 +345,11 @@ plausible_quiz = st.dictionaries(
         st.fixed_dictionaries(
             {"chosen": st.lists(st.integers(min_value=-2, max_value=12), max_size=12), "correct": st.booleans()}
         )
+        | st.fixed_dictionaries(
+            {"chosen": st.lists(st.sampled_from(["a", "b", "z-1", "A", ""]) | st.integers(0, 3), max_size=12),
+             "correct": st.booleans(), "tries": st.integers(-1, 3) | st.booleans(), "first_try": st.booleans() | st.none(),
+             "revealed": st.booleans() | st.integers(0, 1)}
+        )
         | json_like,
         max_size=4,
     )
@@ -326,7 +379,9 @@ def assert_valid_quiz(out):
             assert isinstance(item, str) and ITEM.fullmatch(item)
             assert QuizAnswer.model_validate(answer).model_dump() == answer
             assert type(answer["correct"]) is bool
-            assert all(type(i) is int and 0 <= i <= 9 for i in answer["chosen"])
+            assert all(type(i) is str and re.fullmatch(r"[a-z][a-z0-9-]{0,29}", i) for i in answer["chosen"])
+            assert type(answer["tries"]) is int and answer["tries"] >= 1
+            assert type(answer["first_try"]) is bool and type(answer["revealed"]) is bool
 
 
 @settings(deadline=None, max_examples=100)

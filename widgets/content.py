@@ -249,7 +249,13 @@ class Timeline(_Strict):
 
 
 # --------------------------------------------------------------------------- quizzes
+OptionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=30)]
+OPTION_LETTERS = "abcdef"  # an option's id when the file gives none: its position (a is the first)
+
+
 class Option(_Strict):
+    id: OptionId
+    """What a learner's stored answer names (never the option's position on screen)."""
     text: Text
     correct: bool
     feedback: Text
@@ -262,8 +268,20 @@ class QuizItem(_Strict):
     options: list[Option] = Field(min_length=2, max_length=6)
     sources: list[Key] = Field(min_length=1)
 
+    @field_validator("options", mode="before")
+    @classmethod
+    def _default_ids(cls, options):
+        # An option without an `id:` is named by its position in the file: a, b, c, ...
+        if not isinstance(options, list):
+            return options
+        return [
+            {"id": OPTION_LETTERS[n], **o} if isinstance(o, dict) and "id" not in o and n < len(OPTION_LETTERS) else o
+            for n, o in enumerate(options)
+        ]
+
     @model_validator(mode="after")
     def _answerable(self) -> QuizItem:
+        _no_duplicates([o.id for o in self.options], "option id")
         n = sum(o.correct for o in self.options)
         if self.kind == "single" and n != 1:
             raise ValueError(f"a single-choice item needs exactly one correct option, not {n}")

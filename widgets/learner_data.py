@@ -21,6 +21,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
+    StrictInt,
     StringConstraints,
     ValidationError,
     field_validator,
@@ -48,10 +50,48 @@ class ProgressEntry(BaseModel):
         return value
 
 
+OptionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,29}$")]
+POSITION_IDS = "abcdefghij"  # an option's default id is its position in the file (content.OPTION_LETTERS)
+
+
 class QuizAnswer(BaseModel):
+    """One knowledge-check item as the learner left it (see :func:`clean_quiz`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    chosen: list[OptionId] = Field(min_length=1, max_length=10)
+    correct: StrictBool
+    tries: Annotated[StrictInt, Field(ge=1, le=10_000)]
+    first_try: StrictBool
+    revealed: StrictBool
+
+    @field_validator("chosen")
+    @classmethod
+    def _once_each(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+class _OldQuizAnswer(BaseModel):
+    """An answer stored before options had ids: positions in the file (kit versions to Dec 2026)."""
+
     model_config = ConfigDict(extra="forbid")
     chosen: list[Annotated[int, Field(ge=0, le=9)]] = Field(min_length=1, max_length=10)
-    correct: bool
+    correct: StrictBool
+
+
+def _answer(module: str, item: str, answer, option_ids) -> dict:
+    """A stored answer in today's format; an old one (positions) migrated to ids by file order.
+
+    Raises ValidationError (or LookupError for a position the item does not have).
+    """
+    if isinstance(answer, dict) and isinstance(answer.get("chosen"), list) and set(answer) == {"chosen", "correct"} \
+            and all(type(i) is int for i in answer["chosen"]):
+        old = _OldQuizAnswer.model_validate(answer)
+        ids = (option_ids(module, item) if option_ids else None) or POSITION_IDS
+        if any(i >= len(ids) for i in old.chosen):
+            raise LookupError("no such option")
+        chosen = [ids[i] for i in sorted(set(old.chosen))]
+        answer = {"chosen": chosen, "correct": old.correct, "tries": 1, "first_try": old.correct, "revealed": False}
+    return QuizAnswer.model_validate(answer).model_dump()
 
 
 class ReflectionEntry(BaseModel):
@@ -82,8 +122,16 @@ def clean_progress(value) -> dict:
     return out
 
 
-def clean_quiz(value) -> dict:
-    """Keep the valid ``{module_id: {item_id: {"chosen": [..], "correct": bool}}}`` entries."""
+def clean_quiz(value, option_ids=None) -> dict:
+    """Keep the valid ``{module_id: {item_id: answer}}`` entries, answers in today's format:
+
+    ``{"chosen": [option ids], "correct": bool, "tries": int >= 1, "first_try": bool,
+    "revealed": bool}``. An answer stored before options had ids (``{"chosen": [positions],
+    "correct": bool}``) is migrated: positions become the ids of the options at those places
+    in the file, ``option_ids(module, item)`` giving them (the default ids, a, b, c, ..., when
+    it is not given or does not know the item); ``tries`` 1, ``first_try`` as ``correct``,
+    ``revealed`` false.
+    """
     out = {}
     if not isinstance(value, dict):
         return out
@@ -94,8 +142,8 @@ def clean_quiz(value) -> dict:
         for item, answer in list(items.items())[:200]:
             if isinstance(item, str) and _ITEM.fullmatch(item):
                 try:
-                    kept[item] = QuizAnswer.model_validate(answer).model_dump()
-                except ValidationError:
+                    kept[item] = _answer(module, item, answer, option_ids)
+                except (ValidationError, LookupError):
                     continue
         if kept:
             out[module] = kept
@@ -116,7 +164,7 @@ def clean_reflections(value) -> dict:
 
 
 _OTHER = re.compile(
-    r"^(cbi-draft|cbi-history|group-eval|poll-tokens|poll-sent|poll-classes|roleplay|online-checklist|pledge-form"
+    r"^(order-seed|cbi-draft|cbi-history|group-eval|poll-tokens|poll-sent|poll-classes|roleplay|online-checklist|pledge-form"
     r"|record-name|theme|solo:[a-z0-9-]+:[a-z0-9-]+|timer:[A-Za-z0-9_-]{1,80})$"
 )
 MAX_OTHER_CHARS = 200_000
@@ -136,7 +184,7 @@ def clean_other(value) -> dict:
     return out
 
 
-def parse_export(text: str) -> dict:
+def parse_export(text: str, option_ids=None) -> dict:
     """Read a file the kit exported; return its cleaned ``progress``, ``quiz`` and ``reflections``.
 
     Raises :class:`ImportError_` with a plain sentence when the file is not the kit's.
@@ -156,7 +204,7 @@ def parse_export(text: str) -> dict:
         raise ImportError_("wrong-version")
     return {
         "progress": clean_progress(raw.get("progress")),
-        "quiz": clean_quiz(raw.get("quiz")),
+        "quiz": clean_quiz(raw.get("quiz"), option_ids),
         "reflections": clean_reflections(raw.get("reflections")),
         "other": clean_other(raw.get("other")),
     }

@@ -1,7 +1,9 @@
-"""Knowledge-check logic: grading a learner's choice against a quiz item.
+"""Knowledge-check logic: grading a learner's choice and the retry rule.
 
-The answer key stays in the kernel: the browser receives feedback only after
-the learner has answered. This module imports no widget library.
+The answer key stays in the kernel: the browser receives feedback only after the learner
+has answered, and the right answer only once it is revealed. Choices are option ids
+(``Option.id``), never positions, so the order the learner saw does not matter.
+This module imports no widget library.
 """
 
 from __future__ import annotations
@@ -15,34 +17,62 @@ from .content import QuizItem
 class Verdict:
     correct: bool
     """True when the learner chose exactly the correct options."""
-    feedback: list[tuple[int, bool, str]]
-    """(option index, was that option right to choose, its feedback) for each option to explain."""
-    missed: list[int]
-    """Correct options the learner did not choose (multiple choice)."""
+    chosen: list[str]
+    """The chosen option ids, in the file's order, each once."""
+    feedback: list[tuple[str, bool, str]]
+    """(option id, was that option right to choose, its feedback) for each chosen option."""
+    missed: list[tuple[str, str]]
+    """(option id, its feedback) for each correct option not chosen: shown only once revealed."""
 
 
 class InvalidChoice(ValueError):
     """The choice does not fit the item (nothing chosen, an option that does not exist)."""
 
 
-def grade(item: QuizItem, chosen: list[int] | tuple[int, ...] | set[int]) -> Verdict:
-    """Grade ``chosen`` (option indices) for ``item``.
+def grade(item: QuizItem, chosen: list[str] | tuple[str, ...] | set[str]) -> Verdict:
+    """Grade ``chosen`` (option ids) for ``item``.
 
-    Single choice: exactly one index. Multiple choice: one or more distinct indices.
-    Feedback is given for every chosen option and for every correct option missed.
+    Single choice: exactly one id. Multiple choice: one or more distinct ids.
     """
-    picks = sorted(set(chosen))
+    ids = [o.id for o in item.options]
+    picks = set(chosen)
     if not picks:
         raise InvalidChoice("nothing chosen")
-    if any(not isinstance(i, int) or i < 0 or i >= len(item.options) for i in picks):
+    if any(not isinstance(i, str) or i not in ids for i in picks):
         raise InvalidChoice("no such option")
     if item.kind == "single" and len(picks) != 1:
         raise InvalidChoice("a single-choice item takes one option")
-    right = {i for i, o in enumerate(item.options) if o.correct}
-    missed = sorted(right - set(picks))
-    shown = sorted(set(picks) | set(missed))
-    feedback = [(i, item.options[i].correct, item.options[i].feedback) for i in shown]
-    return Verdict(correct=set(picks) == right, feedback=feedback, missed=missed)
+    right = {o.id for o in item.options if o.correct}
+    in_order = [o for o in item.options if o.id in picks]
+    return Verdict(
+        correct=picks == right,
+        chosen=[o.id for o in in_order],
+        feedback=[(o.id, o.correct, o.feedback) for o in in_order],
+        missed=[(o.id, o.feedback) for o in item.options if o.correct and o.id not in picks],
+    )
+
+
+def attempt(previous: dict | None, verdict: Verdict) -> dict:
+    """The stored entry after one more *Check* (the format of ``BrowserStore.quiz``).
+
+    ``{"chosen": [ids], "correct": bool, "tries": checks made, "first_try": the first check
+    was right, "revealed": the answer has been shown}``. The answer is revealed by a second
+    wrong check; once shown it stays shown, and ``first_try`` keeps the first check's verdict.
+    """
+    tries = (previous["tries"] if previous else 0) + 1
+    revealed = bool(previous and previous["revealed"]) or (not verdict.correct and tries >= 2)
+    return {
+        "chosen": list(verdict.chosen),
+        "correct": verdict.correct,
+        "tries": tries,
+        "first_try": previous["first_try"] if previous else verdict.correct,
+        "revealed": revealed,
+    }
+
+
+def reveal(previous: dict) -> dict:
+    """The stored entry after "Show the answer" (only offered once the learner has tried)."""
+    return {**previous, "revealed": True}
 
 
 def score(results: dict[str, bool], items: list[QuizItem]) -> tuple[int, int]:

@@ -48,7 +48,9 @@ def frame_quiz(t: UIText) -> Quiz:
             {
                 "text": t["frame-holds"],
                 "correct": holds_right,
-                "feedback": sc.feedback if holds_right else f'{t["frame-at-risk"]} {sc.feedback}',
+                # A wrong choice hears why it is wrong, not the answer: the scenario's explanation
+                # is the right option's feedback, shown once that option is found or revealed.
+                "feedback": sc.feedback if holds_right else t["frame-at-risk"],
             }
         ]
         for rid in order:
@@ -57,7 +59,7 @@ def frame_quiz(t: UIText) -> Quiz:
                 {
                     "text": t["frame-rule-at-stake"].format(rule=by_id[rid].title),
                     "correct": right,
-                    "feedback": sc.feedback if right else f'{t["frame-not-this-rule"]} {sc.feedback}',
+                    "feedback": sc.feedback if right else t["frame-not-this-rule"],
                 }
             )
         prompt = sc.situation if not sc.content_note else f'{t["content-note"]} {sc.content_note} — {sc.situation}'

@@ -154,7 +154,8 @@ def which_phase_quiz(t: UIText) -> Quiz:
                     {
                         "text": by_id[pid].name,
                         "correct": False,
-                        "feedback": t["which-phase-wrong"].format(phase=by_id[pid].name, what=by_id[pid].what_happens) + " " + e.feedback,
+                        # What the chosen phase is, not which one is right (that comes with the answer).
+                        "feedback": t["which-phase-wrong"].format(phase=by_id[pid].name, what=by_id[pid].what_happens),
                     }
                 )
         items.append({"id": e.id, "kind": "single", "prompt": e.text, "options": options, "sources": list(by_id[e.phase].sources)})

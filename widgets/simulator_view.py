@@ -1,8 +1,9 @@
 """The leader simulator's view: one anywidget (``static/simulator.js``) over :mod:`widgets.simulator`.
 
 Python keeps the engine and the scenario graphs; the browser gets only what the learner
-should see now (the current moment, its choices without their scores, the feedback on the
-last choice) as the ``view`` trait, and sends back three kinds of message: start a
+should see now (the current moment, its choices without their scores, in the data's order:
+the browser shows them in the learner's own order, see ``static/shuffle_core.js``; the
+feedback on the last choice) as the ``view`` trait, and sends back three kinds of message: start a
 scenario, choose an option, replay or go back to the list. Anything else, or a choice that
 is not offered at the current moment, is ignored. At the end the view carries the skill
 profile and the map of the path as plotly specs, with the same facts as text.
@@ -35,7 +36,7 @@ TEXT_KEYS = (
 class LeaderSimulator(BrowserSafe, anywidget.AnyWidget):
     """Lead a simulated group through one of the scenarios of ``data/scenarios/``."""
 
-    _esm = bundle("dom.js", "plotly_load.js", "simulator.js")
+    _esm = bundle("dom.js", "plotly_load.js", "shuffle_core.js", "simulator.js")
     texts = traitlets.Dict(help="Labels from data/ui/en.yaml.").tag(sync=True)
     scenarios = traitlets.List(help="[{id, title, setting, summary, covers, content_note}] for the list.").tag(sync=True)
     broken = traitlets.List(help="Plain messages for scenario files that could not be read.").tag(sync=True)

@@ -25,7 +25,9 @@ class BrowserStore(BrowserSafe, anywidget.AnyWidget):
 
     _esm = bundle("dom.js", "store.js")
     progress = traitlets.Dict(help="{module_id: {'completed': 'YYYY-MM-DD'}}").tag(sync=True)
-    quiz = traitlets.Dict(help="{module_id: {item_id: {'chosen': [int], 'correct': bool}}}").tag(sync=True)
+    quiz = traitlets.Dict(
+        help="{module_id: {item_id: {'chosen': [option ids], 'correct': bool, 'tries': int, 'first_try': bool, 'revealed': bool}}}"
+    ).tag(sync=True)
     loaded = traitlets.Bool(False, help="True once the browser has read its localStorage.").tag(sync=True)
     status = traitlets.Unicode("", help="A plain sentence shown under the buttons.").tag(sync=True)
     texts = traitlets.Dict(help="Button labels and messages, from data/ui/en.yaml.").tag(sync=True)
@@ -40,7 +42,7 @@ class BrowserStore(BrowserSafe, anywidget.AnyWidget):
 
     @traitlets.validate("quiz")
     def _valid_quiz(self, proposal):
-        return learner_data.clean_quiz(proposal["value"])
+        return learner_data.clean_quiz(proposal["value"], option_ids)
 
     @traitlets.validate("loaded")
     def _valid_loaded(self, proposal):
@@ -71,9 +73,10 @@ class BrowserStore(BrowserSafe, anywidget.AnyWidget):
     def is_complete(self, module_id: str) -> bool:
         return module_id in self.progress
 
-    def record_answer(self, module_id: str, item_id: str, chosen: list[int], correct: bool) -> None:
+    def record_answer(self, module_id: str, item_id: str, entry: dict) -> None:
+        """Keep what the learner did on one item (the format of :func:`learner_data.clean_quiz`)."""
         answers = dict(self.quiz.get(module_id, {}))
-        answers[item_id] = {"chosen": list(chosen), "correct": bool(correct)}
+        answers[item_id] = dict(entry)
         self.quiz = {**self.quiz, module_id: answers}
 
     # -- messages from the browser
@@ -83,7 +86,7 @@ class BrowserStore(BrowserSafe, anywidget.AnyWidget):
         kind = msg.get("kind")
         if kind == "import":
             try:
-                data = learner_data.parse_export(msg.get("text"))
+                data = learner_data.parse_export(msg.get("text"), option_ids)
             except learner_data.ImportError_ as exc:
                 self.status = self.texts.get(f"import-{exc}", self.texts.get("import-failed", ""))
                 return
@@ -112,6 +115,20 @@ def _forms(value) -> bool:
     """Plural forms of a text: {category: text}, with "other" (see content.UIText)."""
     return (isinstance(value, dict) and isinstance(value.get("other"), str)
             and all(k in content.PLURAL_CATEGORIES and isinstance(v, str) for k, v in value.items()))
+
+
+def option_ids(module_id: str, item_id: str) -> list[str] | None:
+    """The option ids of a quiz file's item in file order, to migrate answers stored as positions.
+
+    None where the module has no quiz file (the frame and which-phase exercises are built from
+    other data, with the default ids a, b, c, ...) or the file does not have the item.
+    """
+    try:
+        quiz = content.quiz(module_id)
+    except content.ContentError:
+        return None
+    item = next((i for i in quiz.items if i.id == item_id), None)
+    return [o.id for o in item.options] if item else None
 
 
 _store: BrowserStore | None = None

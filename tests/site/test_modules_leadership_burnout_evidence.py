@@ -30,7 +30,7 @@ def test_a_full_play_through_reaches_the_profile_and_the_map_and_can_replay(site
     page.locator(f'.kit-sim-item[data-scenario="{scenario["id"]}"] .kit-sim-start').click()
     page.wait_for_selector('.kit-simulator[data-screen="play"]')
     assert page.locator(".kit-sim-summary").inner_text() == " ".join(scenario["summary"].split())
-    # Always take the first choice, following the graph in the data file by hand.
+    # Always take choice a (the data file's first, wherever this learner's order shows it), following the graph by hand.
     current, steps = scenario["start"], 0
     while moments[current].get("choices"):
         assert page.locator(".kit-sim-moment").get_attribute("data-moment") == current

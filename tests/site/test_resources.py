@@ -129,15 +129,16 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
           localStorage.setItem(k + 'cbi-history', JSON.stringify([{date: '2026-10-01', answers: {'personal-1': 75}}]));
           localStorage.setItem(k + 'solo:the-wedding-in-june:associations', 'A heavy feeling.');
           localStorage.setItem(k + 'theme', 'dark');
+          localStorage.setItem(k + 'order-seed', '0123456789abcdef');
         }""",
         key,
     )
     page.reload()
     wait_rendered(page, ready=".kit-store-card")
     kinds = page.eval_on_selector_all(".kit-mydata-table tbody tr", "rows => rows.map(r => r.dataset.kind)")
-    assert kinds == ["progress", "reflection", "self-check", "solo", "theme"]
+    assert kinds == ["progress", "order", "reflection", "self-check", "solo", "theme"]
     counts = page.eval_on_selector_all(".kit-mydata-table tbody tr", "rows => rows.map(r => r.children[1].innerText)")
-    assert counts == ["1 module", "1 reflection", "1 saved result", "1 note", "1 entry"]
+    assert counts == ["1 module", "1 entry", "1 reflection", "1 saved result", "1 note", "1 entry"]
     assert page.locator(".kit-mydata-shared").inner_text().startswith("On a shared computer")
     with page.expect_download() as dl:
         page.locator(".kit-export").click()
@@ -146,6 +147,7 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
         "cbi-history": '[{"date":"2026-10-01","answers":{"personal-1":75}}]',
         "solo:the-wedding-in-june:associations": "A heavy feeling.",
         "theme": "dark",
+        "order-seed": "0123456789abcdef",  # the learner's option order goes with their data
     }
     page.locator(".kit-delete").click()
     page.locator(".kit-delete").click()
@@ -157,8 +159,10 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
     assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('balint-kit'))") == []
     # The export brings it all back.
     page.locator(".kit-import input[type=file]").set_input_files(dl.value.path())
-    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed module, 0 answers, 1 reflection and 3 other items')")
+    # Four other items: the self-check history, the solo notes, the theme and the option-order seed.
+    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed module, 0 answers, 1 reflection and 4 other items')")
     assert page.evaluate("k => localStorage.getItem(k + 'solo:the-wedding-in-june:associations')", key) == "A heavy feeling."
+    assert page.evaluate("k => localStorage.getItem(k + 'order-seed')", key) == "0123456789abcdef"  # the same order again
 
 
 def test_a_glossary_link_in_a_module_leads_to_its_term(site, context):

@@ -127,6 +127,7 @@ function renderRecord(model, root) {
 function resKind(name) {
   if (name === "progress") return "progress";
   if (name === "quiz") return "quiz";
+  if (name === "order-seed") return "order";
   if (name.startsWith("reflection:")) return "reflection";
   if (name.startsWith("cbi-")) return "self-check";
   if (name === "group-eval") return "group-eval";
@@ -199,7 +200,7 @@ function renderMyData(model, root) {
     const thead = el("thead");
     thead.append(head);
     const body = el("tbody");
-    const order = ["progress", "quiz", "reflection", "self-check", "group-eval", "poll", "roleplay", "solo", "online", "timer", "record", "theme", "other"];
+    const order = ["progress", "quiz", "order", "reflection", "self-check", "group-eval", "poll", "roleplay", "solo", "online", "timer", "record", "theme", "other"];
     for (const kind of order.filter((k) => groups[k])) {
       const tr = el("tr");
       tr.dataset.kind = kind;

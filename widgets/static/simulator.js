@@ -2,7 +2,8 @@
 // the scores and sends the `view` to draw; the browser sends back "start", "choose", "replay"
 // or "back". Text from the data is always set with textContent, never parsed as HTML.
 
-// el() comes from dom.js; kitDrawFigure() from plotly_load.js (joined in front by widgets/esm.py).
+// el() comes from dom.js; kitDrawFigure() from plotly_load.js; kitOrder(), kitSeed() and
+// kitKeepSeed() from shuffle_core.js (joined in front by widgets/esm.py).
 
 function render({ model, el: root }) {
   const t = (k) => (model.get("texts") || {})[k] || k;
@@ -95,9 +96,14 @@ function render({ model, el: root }) {
     const group = el("div", "kit-sim-choices");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", t("sim-choose-label"));
-    for (const c of m.choices) {
+    // In this learner's own order (the best move is no more often first than any other).
+    const seed = kitSeed();
+    const byId = Object.fromEntries(m.choices.map((c) => [c.id, c]));
+    for (const id of kitOrder(seed, "simulator/" + sc.id, m.id, m.choices.map((c) => c.id))) {
+      const c = byId[id];
       const b = button(c.text, "kit-sim-choice", () => {
         group.querySelectorAll("button").forEach((x) => { x.disabled = true; });
+        kitKeepSeed(seed);
         model.send({ kind: "choose", choice: c.id });
       });
       b.dataset.choice = c.id;
