@@ -326,7 +326,7 @@ def test_single_choice_right_answer(check, store):
 def test_multiple_choice_partly_right(check, store):
     assert check.items[2]["id"] == "q-enid"
     options = QUIZ["items"][2]["options"]
-    assert [o["correct"] for o in options] == [True, True, True, False]  # a, b, c right; d not
+    assert [o["correct"] for o in options] == [True, True, True, False, False]  # a, b, c right; d, e not
     press_check(check, "q-enid", ["a", "d"])
     fb = feedback_text(check, "q-enid")
     assert options[0]["feedback"] in fb and options[3]["feedback"] in fb
