@@ -337,6 +337,9 @@ class PresetPhase(_Strict):
     """The kit's default minutes for this phase in this format."""
     kit_suggestion: bool
     """True when no source gives this phase's minutes and the range is the kit's own suggestion."""
+    rounded: bool = False
+    """True when a source gives the range and ``suggested`` is its middle rounded to a whole minute
+    by the kit (a 1-2 minute range suggests 2): the kit's rounding, not the source's figure."""
     note: Text | None = None
     cue: ShortText | None = None
     """A cue for this format (e.g. an online safety prompt), shown by the timer instead of the phase's own."""
@@ -347,6 +350,15 @@ class PresetPhase(_Strict):
             raise ValueError(f"min ({self.min}) is larger than max ({self.max})")
         if not (self.min <= self.suggested <= self.max):
             raise ValueError(f"suggested ({self.suggested}) is outside min-max ({self.min}-{self.max})")
+        if self.rounded:
+            middle = (self.min + self.max) / 2
+            if self.kit_suggestion:
+                raise ValueError("rounded is for a source's range; this range is the kit's suggestion already")
+            if self.suggested != int(self.suggested) or abs(self.suggested - middle) != 0.5:
+                raise ValueError(
+                    f"rounded says suggested ({self.suggested:g}) is the middle of {self.min:g}-{self.max:g} ({middle:g}) "
+                    "rounded to a whole minute, and it is not"
+                )
         return self
 
 
@@ -989,17 +1001,97 @@ class Glossary(_Strict):
 
 
 # --------------------------------------------------------------------------- interface text
-class UIText(BaseModel):
-    """Every learner-facing string the code shows, so that it can be translated."""
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+"""The CLDR plural categories a sentence with a number can take (English uses one and other)."""
+
+
+class Plural(BaseModel):
+    """A sentence with a count in it, in each plural form the file's language has.
+
+    Which form a count takes is the language's rule from the CLDR, through Babel (in the browser,
+    ``Intl.PluralRules`` knows the same rules): English 1 -> one, 0, 2, 1.5 -> other; Russian has
+    one, few, many and other; Chinese only other."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    strings: dict[Key, Text]
+    zero: Text | None = None
+    one: Text | None = None
+    two: Text | None = None
+    few: Text | None = None
+    many: Text | None = None
+    other: Text
+
+    def forms(self) -> dict[str, str]:
+        return {k: v for k in PLURAL_FORMS if (v := getattr(self, k)) is not None}
+
+
+def _plural_rule(locale: str):
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(locale).plural_form
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValueError(f"'{locale}' is not a language Babel knows (e.g. en, ru, zh, sv)") from None
+
+
+class UIText(BaseModel):
+    """Every learner-facing string the code shows, so that it can be translated.
+
+    A plain sentence is a string; a sentence with a count in it is a :class:`Plural` with the
+    forms the language needs (``locale`` says which language, for its plural rule)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")] = "en"
+    strings: dict[Key, Text | Plural]
+
+    @field_validator("strings", mode="after")
+    @classmethod
+    def _plain(cls, value: dict) -> dict:
+        # A plural becomes a plain {form: text} dict, so that every text can go to the browser as JSON.
+        return {k: v.forms() if isinstance(v, Plural) else v for k, v in value.items()}
+
+    @model_validator(mode="after")
+    def _plurals_complete(self) -> UIText:
+        needed = _plural_rule(self.locale).tags
+        for key, value in self.strings.items():
+            if isinstance(value, dict):
+                missing = sorted(needed - set(value))
+                if missing:
+                    raise ValueError(f"the text '{key}' lacks the plural form(s) {', '.join(missing)} that '{self.locale}' needs")
+        return self
 
     def __getitem__(self, key: str) -> str:
         try:
-            return self.strings[key]
+            value = self.strings[key]
         except KeyError:
             raise ContentError("ui/en.yaml", f"the text '{key}' is missing") from None
+        if isinstance(value, dict):
+            raise ContentError("ui/en.yaml", f"the text '{key}' has plural forms; the kit reads it with a count")
+        return value
+
+    def plural(self, key: str, count: float) -> str:
+        """The form of ``key`` that ``count`` takes in this language (not yet filled in)."""
+        value = self.strings.get(key)
+        if value is None:
+            raise ContentError("ui/en.yaml", f"the text '{key}' is missing")
+        if not isinstance(value, dict):
+            raise ContentError("ui/en.yaml", f"the text '{key}' needs plural forms (one: ..., other: ...)")
+        return value.get(_plural_rule(self.locale)(count)) or value["other"]
+
+    def forms(self, key: str) -> dict[str, str]:
+        """A plural text's forms for the browser (``Intl.PluralRules(locale).select(n)`` picks one)."""
+        value = self.strings.get(key)
+        if not isinstance(value, dict):
+            raise ContentError("ui/en.yaml", f"the text '{key}' needs plural forms (one: ..., other: ...)")
+        return dict(value)
+
+    def browser(self, keys) -> dict:
+        """The named texts as the browser gets them: a string, or {one, other, ...} for a plural."""
+        out = {}
+        for k in keys:
+            if k not in self.strings:
+                raise ContentError("ui/en.yaml", f"the text '{k}' is missing")
+            out[k] = self.strings[k]
+        return out
 
 
 # --------------------------------------------------------------------------- loading
