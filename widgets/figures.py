@@ -200,11 +200,24 @@ def presets_figure(
         )
     # Each format's name above its bar, at the left edge, instead of a tick label that would
     # take a third of the width (the names are long).
-    annotations = [
-        {"x": 0, "xref": "paper", "xanchor": "left", "y": title, "yref": "y", "yanchor": "bottom", "yshift": 17,
-         "text": f"<b>{title}</b>", "showarrow": False, "align": "left", "font": {"size": 14}}
-        for title in titles
-    ]
+    def names(wrap: int | None, size: int, shift: int) -> list[dict]:
+        return [
+            {"x": 0, "xref": "paper", "xanchor": "left", "y": title, "yref": "y", "yanchor": "bottom", "yshift": shift,
+             "text": "<b>" + (_wrap(title, wrap) if wrap else title).replace("<br>", "</b><br><b>") + "</b>",
+             "showarrow": False, "align": "left", "font": {"size": size}}
+            for title in titles
+        ]
+
+    annotations = names(None, 14, 17)
+    # On a phone (static/plotly_load.js applies this below 560 px): names on two lines, more room
+    # between the bars for them, and the legend further down, clear of the axis title.
+    narrow = {
+        "annotations": names(30, 13, 21),
+        "height": 300 + 100 * len(titles),
+        "bargap": 0.6,
+        "margin": {"l": 6, "r": 6, "t": 50, "b": 60},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "traceorder": "normal", "font": {"size": 12}},
+    }
     return {
         "data": data,
         "layout": {
@@ -216,6 +229,7 @@ def presets_figure(
             "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(titles)), "showticklabels": False},
             "annotations": annotations,
             "uniformtext": {"mode": "hide", "minsize": 11},
+            "meta": {"kit_narrow": narrow, "kit_narrow_below": 560},
             "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "traceorder": "normal", "font": {"size": 13}},
             "hovermode": "closest",
             "hoverlabel": {"align": "left"},

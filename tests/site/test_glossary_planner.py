@@ -332,5 +332,9 @@ def test_module_3s_format_chart_is_readable(site, context, watch):
         for theme in ("light", "dark"):
             _theme(page, theme)
             page.wait_for_timeout(300)
-            _part(page, page.locator(".kit-presets"), f"03_presets-chart-{width}-{theme}")
+            _part(page, chart, f"03_presets-chart-{width}-{theme}")
+        # Every format's name fits in the chart at this width (wrapped onto two lines on a phone).
+        right = chart.bounding_box()["x"] + chart.bounding_box()["width"]
+        edges = page.eval_on_selector_all(".kit-presets .kit-chart .annotation", "as => as.map(a => a.getBoundingClientRect().right)")
+        assert len(edges) == 6 and max(edges) <= right + 1, (width, edges, right)
     watch.check()
