@@ -287,7 +287,8 @@ def test_a_change_of_format_keeps_what_fits_and_asks_before_dropping(site, conte
     ask = planner.locator(".kit-planner-ask")
     ask.wait_for(state="visible")
     assert ask.locator("p").inner_text() == (
-        "This format has no phases “Opening and introductions” and “Presenter withdraws”. Switching drops the minutes you gave them."
+        '“American style: about 45 minutes a case” has no phases “Opening and introductions” and “Presenter withdraws”. '
+        "Switching to it drops the minutes you gave those phases."
     )
     assert page.evaluate("() => document.activeElement.classList.contains('kit-planner-switch-no')")
     assert select.input_value() == "online-consensus"  # nothing has changed yet

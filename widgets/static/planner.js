@@ -103,7 +103,7 @@ function render({ model, el: root }) {
     const before = shown;
     select.value = before.id;
     ask.textContent = "";
-    const q = el("p", "", planPlural(texts()["planner-switch-ask"], lost.length, lang).replace("{phases}", planList(lost.map((name) => planFill(t("planner-switch-phase"), { phase: name })), lang)));
+    const q = el("p", "", planPlural(texts()["planner-switch-ask"], lost.length, lang).replace("{format}", next.title).replace("{phases}", planList(lost.map((name) => planFill(t("planner-switch-phase"), { phase: name })), lang)));
     const yes = el("button", "jupyter-button kit-planner-switch-yes", t("planner-switch-yes"));
     yes.type = "button";
     const no = el("button", "jupyter-button mod-primary kit-planner-switch-no", t("planner-switch-no"));
