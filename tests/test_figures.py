@@ -168,3 +168,29 @@ def test_real_timeline_spec_is_valid_plotly(monkeypatch):
     spec = timeline_figure(load("timeline.yaml"), load("bibliography.yaml"))
     fig = go.Figure(spec)
     assert len(fig.data) >= 9
+
+
+# --------------------------------------------------------------------------- module 3's formats chart
+def test_the_formats_chart_is_a_valid_figure_with_its_minutes_on_the_bars():
+    from widgets import content
+    from widgets.figures import PHASE_COLOURS, ink, presets_figure
+
+    session = content.session()
+    spec = presets_figure(session)
+    go.Figure(spec)  # plotly checks every property (raises on a wrong one)
+    by_name = {trace["name"]: trace for trace in spec["data"]}
+    ground_rules = by_name["Ground rules"]
+    # Ground rules appear in the online format and the demonstration only, each 1-2 min, suggested 2,
+    # the middle rounded by the kit: marked with the dagger.
+    assert ground_rules["y"] == ["Online group (Chinese expert consensus)", "Online demonstration with observers"]
+    assert ground_rules["text"] == ["2†", "2†"]
+    assert "the kit's rounding of the source's range" in ground_rules["customdata"][0]
+    assert by_name["Group discussion"]["text"][:3] == ["25", "30", "24"]  # online, classic, American
+    # The format names stand above the bars (no tick labels eating the width).
+    assert spec["layout"]["yaxis"]["showticklabels"] is False
+    assert [a["text"] for a in spec["layout"]["annotations"]][0] == "<b>Online group (Chinese expert consensus)</b>"
+    assert len(spec["layout"]["annotations"]) == 6
+    # Ten colours, all different, each with the ink that reads on it.
+    assert len(set(PHASE_COLOURS)) == 10
+    assert ink("#f0e442") == "#000000" and ink("#332288") == "#ffffff" and ink("#0072b2") == "#ffffff"
+    assert [t["marker"]["color"] for t in spec["data"]][:3] == ["#0072b2", "#e69f00", "#009e73"]

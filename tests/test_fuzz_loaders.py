@@ -367,7 +367,7 @@ def test_a_csv_field_beyond_the_csv_limit_is_a_plain_problem():
 
 # --------------------------------------------------------------------------- scoring: the planner
 SESSION = content.session()
-PROBLEMS = {"bad-available", "cannot-fit", "missing", "below", "above", "over-total"}
+PROBLEMS = {"bad-available", "cannot-fit", "missing", "below", "above", "over-total", "not-a-number", "negative"}
 minutes_value = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10, 700), st.integers(min_value=10**300),
                           st.none(), st.booleans(), st.text(max_size=4), st.lists(st.integers(), max_size=1))
 

@@ -379,7 +379,8 @@ def test_hostile_checks_grade_nothing():
 
 def test_hostile_plans_are_checked_not_raised():
     p = kit.phase_planner()
-    for available in (10**400, -1, 0, float("nan"), float("inf"), "60", None, True, [60]):
+    # The planner's boxes send the time available as typed ("60" is a good entry); these are not.
+    for available in (10**400, -1, 0, float("nan"), float("inf"), "sixty", "-1", None, True, [60]):
         p._on_browser_message(p, {"kind": "check", "preset": "online-consensus", "available": available,
                                   "minutes": {"opening": 10**400, "discussion": float("nan"), "x": "y"}}, [])
         assert p.result["fits"] is False

@@ -20,7 +20,6 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from babel import Locale
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -386,6 +385,9 @@ class PresetPhase(_Strict):
     """The kit's default minutes for this phase in this format."""
     kit_suggestion: bool
     """True when no source gives this phase's minutes and the range is the kit's own suggestion."""
+    rounded: bool = False
+    """True when a source gives the range and ``suggested`` is its middle rounded to a whole minute
+    by the kit (a 1-2 minute range suggests 2): the kit's rounding, not the source's figure."""
     note: Text | None = None
     cue: ShortText | None = None
     """A cue for this format (e.g. an online safety prompt), shown by the timer instead of the phase's own."""
@@ -396,6 +398,15 @@ class PresetPhase(_Strict):
             raise ValueError(f"min ({self.min}) is larger than max ({self.max})")
         if not (self.min <= self.suggested <= self.max):
             raise ValueError(f"suggested ({self.suggested}) is outside min-max ({self.min}-{self.max})")
+        if self.rounded:
+            middle = (self.min + self.max) / 2
+            if self.kit_suggestion:
+                raise ValueError("rounded is for a source's range; this range is the kit's suggestion already")
+            if self.suggested != int(self.suggested) or abs(self.suggested - middle) != 0.5:
+                raise ValueError(
+                    f"rounded says suggested ({self.suggested:g}) is the middle of {self.min:g}-{self.max:g} ({middle:g}) "
+                    "rounded to a whole minute, and it is not"
+                )
         return self
 
 
@@ -1061,18 +1072,16 @@ class Glossary(_Strict):
 
 
 # --------------------------------------------------------------------------- interface text
-LOCALE = "en"
-"""The language of ``data/ui/en.yaml``: its plural forms are picked by this locale's rules."""
-
-PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+"""The CLDR plural categories a sentence with a number can take (English uses one and other)."""
 
 
-class _PluralForms(BaseModel):
-    """A sentence with a number in it, one form per CLDR plural category of the language.
+class Plural(BaseModel):
+    """A sentence with a count in it, in each plural form the file's language has.
 
-    English needs ``one`` and ``other``; Russian adds ``few`` and ``many``; Chinese has only
-    ``other``. ``other`` is required: it is the form used for any category not given.
-    """
+    Which form a count takes is the language's rule from the CLDR, through Babel (in the browser,
+    ``Intl.PluralRules`` knows the same rules): English 1 -> one, 0, 2, 1.5 -> other; Russian has
+    one, few, many and other; Chinese only other."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     zero: Text | None = None
@@ -1082,49 +1091,86 @@ class _PluralForms(BaseModel):
     many: Text | None = None
     other: Text
 
-
-# Kept as a plain dict after validation, so that the browser receives {one: ..., other: ...}.
-PluralText = Annotated[_PluralForms, AfterValidator(lambda p: p.model_dump(exclude_none=True))]
-
-
-def plural_category(n: int, locale: str = LOCALE) -> str:
-    """The CLDR plural category of ``n`` in ``locale`` ("one", "few", "other", ...), from Babel."""
-    return Locale.parse(locale).plural_form(abs(n))
+    def forms(self) -> dict[str, str]:
+        return {k: v for k in PLURAL_FORMS if (v := getattr(self, k)) is not None}
 
 
-def pick_plural(forms, n: int, locale: str = LOCALE) -> str:
-    """The form of ``forms`` ({category: text}, or a plain text) for the number ``n``."""
+def pick_plural(forms, n: float, locale: str = "en") -> str:
+    """The form of ``forms`` ({form: text}, or a plain text) that the number ``n`` takes in
+    ``locale`` (not yet filled in): for widgets that hold the texts as the browser gets them."""
     if isinstance(forms, str):
         return forms
-    return forms.get(plural_category(n, locale)) or forms["other"]
+    return forms.get(_plural_rule(locale)(abs(n))) or forms["other"]
+
+
+def _plural_rule(locale: str):
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(locale).plural_form
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValueError(f"'{locale}' is not a language Babel knows (e.g. en, ru, zh, sv)") from None
 
 
 class UIText(BaseModel):
     """Every learner-facing string the code shows, so that it can be translated.
 
-    A text is a string, or (for a sentence with a number) its plural forms: ``{one: "{count}
-    module", other: "{count} modules"}``; :meth:`plural` picks the form for a number.
-    """
+    A plain sentence is a string; a sentence with a count in it is a :class:`Plural` with the
+    forms the language needs (``locale`` says which language, for its plural rule)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    strings: dict[Key, Text | PluralText]
+    locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")] = "en"
+    strings: dict[Key, Text | Plural]
+
+    @field_validator("strings", mode="after")
+    @classmethod
+    def _plain(cls, value: dict) -> dict:
+        # A plural becomes a plain {form: text} dict, so that every text can go to the browser as JSON.
+        return {k: v.forms() if isinstance(v, Plural) else v for k, v in value.items()}
+
+    @model_validator(mode="after")
+    def _plurals_complete(self) -> UIText:
+        needed = _plural_rule(self.locale).tags
+        for key, value in self.strings.items():
+            if isinstance(value, dict):
+                missing = sorted(needed - set(value))
+                if missing:
+                    raise ValueError(f"the text '{key}' lacks the plural form(s) {', '.join(missing)} that '{self.locale}' needs")
+        return self
 
     def __getitem__(self, key: str) -> str:
         try:
             value = self.strings[key]
         except KeyError:
             raise ContentError("ui/en.yaml", f"the text '{key}' is missing") from None
-        if not isinstance(value, str):
-            raise ContentError("ui/en.yaml", f"the text '{key}' has plural forms: it needs a number")
+        if isinstance(value, dict):
+            raise ContentError("ui/en.yaml", f"the text '{key}' has plural forms; the kit reads it with a count")
         return value
 
-    def plural(self, key: str, count: int, **values) -> str:
-        """The text ``key`` in its form for ``count``, with {count} and the other placeholders filled."""
-        try:
-            forms = self.strings[key]
-        except KeyError:
-            raise ContentError("ui/en.yaml", f"the text '{key}' is missing") from None
-        return pick_plural(forms, count).format(count=count, **values)
+    def plural(self, key: str, count: float) -> str:
+        """The form of ``key`` that ``count`` takes in this language (not yet filled in)."""
+        value = self.strings.get(key)
+        if value is None:
+            raise ContentError("ui/en.yaml", f"the text '{key}' is missing")
+        if not isinstance(value, dict):
+            raise ContentError("ui/en.yaml", f"the text '{key}' needs plural forms (one: ..., other: ...)")
+        return value.get(_plural_rule(self.locale)(count)) or value["other"]
+
+    def forms(self, key: str) -> dict[str, str]:
+        """A plural text's forms for the browser (``Intl.PluralRules(locale).select(n)`` picks one)."""
+        value = self.strings.get(key)
+        if not isinstance(value, dict):
+            raise ContentError("ui/en.yaml", f"the text '{key}' needs plural forms (one: ..., other: ...)")
+        return dict(value)
+
+    def browser(self, keys) -> dict:
+        """The named texts as the browser gets them: a string, or {one, other, ...} for a plural."""
+        out = {}
+        for k in keys:
+            if k not in self.strings:
+                raise ContentError("ui/en.yaml", f"the text '{k}' is missing")
+            out[k] = self.strings[k]
+        return out
 
 
 # --------------------------------------------------------------------------- loading

@@ -118,32 +118,63 @@ def timeline_figure(tl: Timeline, bib: Bibliography, disputed_label: str = "Sour
     }
 
 
-PHASE_COLOURS = ["#0a5a86", "#b4541d", "#2f7d4f", "#7a4aa0", "#a3245c", "#3b6e8f", "#8a6d00", "#555f69", "#00796b", "#9c4221"]
+PHASE_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#332288", "#f0e442", "#882255", "#117733"]
+"""One colour per phase of data/session.yaml, in its order (Okabe and Ito's colour-blind safe set,
+with Tol's indigo, wine and green): ten colours told apart by hue and lightness, not ten blues."""
 
 
-def presets_figure(session, kit_label: str = "the kit's suggestion") -> dict:
-    """Presets side by side: one bar each, its phases stacked at their suggested minutes.
+def ink(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour`` (WCAG contrast of relative luminance)."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    Segments whose minutes no source gives (the kit's suggestion) are hatched; the hover
-    text gives each phase's range and whether a source gives it.
+    r, g, b = (channel(int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def phase_colour(session, phase_id: str) -> str:
+    """The colour of a phase: the same in the formats chart, the planner's bar and anywhere else."""
+    order = [p.id for p in session.phases]
+    n = order.index(phase_id) if phase_id in order else len(order)
+    return PHASE_COLOURS[n % len(PHASE_COLOURS)]
+
+
+def presets_figure(
+    session,
+    kit_label: str = "the kit's suggestion",
+    rounded_label: str = "the kit's rounding of the source's range",
+    mark: str = "†",
+    axis_title: str = "minutes",
+    hover: str = "{phase}: {suggested} min suggested, range {range} min",
+) -> dict:
+    """Presets one above the other: one bar each, its phases stacked at their suggested minutes.
+
+    Each format's name stands above its bar (so the bars use the chart's whole width), each
+    segment shows its minutes (with ``mark`` where the kit rounded a source's range), segments
+    whose minutes no source gives (the kit's suggestion) are hatched, and the hover text gives
+    each phase's range and where its minutes come from.
     """
     order = [p.id for p in session.phases]
     names = {p.id: p.name for p in session.phases}
     titles = [p.title for p in session.presets]
     data = []
-    for n, phase_id in enumerate(order):
-        xs, ys, hover, patterns = [], [], [], []
+    for phase_id in order:
+        xs, ys, texts, hovers, patterns = [], [], [], [], []
         for preset in session.presets:
             for pp in preset.phases:
                 if pp.phase == phase_id:
                     xs.append(pp.suggested)
                     ys.append(preset.title)
-                    rng = f"{pp.min:g}–{pp.max:g} min" if pp.min != pp.max else f"{pp.min:g} min"
-                    origin = f" ({kit_label})" if pp.kit_suggestion else ""
-                    hover.append(f"<b>{preset.title}</b><br>{names[phase_id]}: {pp.suggested:g} min, range {rng}{origin}")
+                    texts.append(f"{pp.suggested:g}{mark if pp.rounded else ''}")
+                    rng = f"{pp.min:g}–{pp.max:g}" if pp.min != pp.max else f"{pp.min:g}"
+                    origin = f" ({kit_label})" if pp.kit_suggestion else f" ({mark} {rounded_label})" if pp.rounded else ""
+                    line = hover.format(phase=names[phase_id], suggested=f"{pp.suggested:g}", range=rng)
+                    hovers.append(f"<b>{preset.title}</b><br>{line}{origin}")
                     patterns.append("/" if pp.kit_suggestion else "")
         if not xs:
             continue
+        colour = phase_colour(session, phase_id)
         data.append(
             {
                 "type": "bar",
@@ -151,25 +182,55 @@ def presets_figure(session, kit_label: str = "the kit's suggestion") -> dict:
                 "name": names[phase_id],
                 "x": xs,
                 "y": ys,
-                "customdata": hover,
+                "text": texts,
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "textangle": 0,
+                "textfont": {"color": ink(colour), "size": 13},
+                "constraintext": "inside",
+                "customdata": hovers,
                 "hovertemplate": "%{customdata}<extra></extra>",
                 "marker": {
-                    "color": PHASE_COLOURS[n % len(PHASE_COLOURS)],
+                    "color": colour,
                     "line": {"width": 1, "color": "#ffffff"},
                     # overlay: the phase colour fills the bar and the hatching is drawn on top of it
-                    "pattern": {"shape": patterns, "fillmode": "overlay", "fgcolor": "#ffffff", "size": 7, "solidity": 0.35},
+                    "pattern": {"shape": patterns, "fillmode": "overlay", "fgcolor": ink(colour), "size": 8, "solidity": 0.15},
                 },
             }
         )
+    # Each format's name above its bar, at the left edge, instead of a tick label that would
+    # take a third of the width (the names are long).
+    def names(wrap: int | None, size: int, shift: int) -> list[dict]:
+        return [
+            {"x": 0, "xref": "paper", "xanchor": "left", "y": title, "yref": "y", "yanchor": "bottom", "yshift": shift,
+             "text": "<b>" + (_wrap(title, wrap) if wrap else title).replace("<br>", "</b><br><b>") + "</b>",
+             "showarrow": False, "align": "left", "font": {"size": size}}
+            for title in titles
+        ]
+
+    annotations = names(None, 14, 17)
+    # On a phone (static/plotly_load.js applies this below 560 px): names on two lines, more room
+    # between the bars for them, and the legend further down, clear of the axis title.
+    narrow = {
+        "annotations": names(30, 13, 21),
+        "height": 300 + 100 * len(titles),
+        "bargap": 0.6,
+        "margin": {"l": 6, "r": 6, "t": 50, "b": 60},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "traceorder": "normal", "font": {"size": 12}},
+    }
     return {
         "data": data,
         "layout": {
             "barmode": "stack",
-            "height": 140 + 70 * len(titles),
-            "margin": {"l": 20, "r": 20, "t": 20, "b": 50},
-            "xaxis": {"title": {"text": "minutes"}, "showgrid": True},
-            "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(titles)), "automargin": True},
-            "legend": {"orientation": "h", "y": -0.25, "x": 0, "traceorder": "normal"},
+            "bargap": 0.5,
+            "height": 150 + 86 * len(titles),
+            "margin": {"l": 8, "r": 8, "t": 34, "b": 40},
+            "xaxis": {"title": {"text": axis_title}, "showgrid": True, "dtick": 10, "rangemode": "tozero"},
+            "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(titles)), "showticklabels": False},
+            "annotations": annotations,
+            "uniformtext": {"mode": "hide", "minsize": 11},
+            "meta": {"kit_narrow": narrow, "kit_narrow_below": 560},
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "traceorder": "normal", "font": {"size": 13}},
             "hovermode": "closest",
             "hoverlabel": {"align": "left"},
             "paper_bgcolor": "rgba(0,0,0,0)",

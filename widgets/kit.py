@@ -259,7 +259,7 @@ def complete_module(module_id: str):
             return
         left = missing()
         if left:
-            todo = html.escape(t.plural("complete-missing", left, total=len(item_ids)))
+            todo = html.escape(t.plural("complete-missing", left).format(count=left, total=len(item_ids)))
             state.value = (
                 f'<p class="kit-muted">{html.escape(t["complete-explain"])}</p>'
                 f'<p class="kit-complete-missing" role="status" data-missing="{left}">{todo}</p>'

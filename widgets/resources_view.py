@@ -10,6 +10,7 @@ the server.
 from __future__ import annotations
 
 import html
+import json
 
 import anywidget
 import traitlets
@@ -68,25 +69,63 @@ def sources_audit_html(t: UIText, format_reference) -> str:
 
 
 def glossary_html(t: UIText) -> str:
+    """The glossary in alphabetical order under its letters, with A-Z jump links and a filter box.
+
+    The filter works in the browser (``static/kit.js``, which finds the box by its class); its
+    messages come from here, from data/ui/en.yaml, as data attributes."""
     g = content.glossary()
     bib = content.require_sources(g.cited_keys(), "glossary.yaml")
     by_id = {term.id: term for term in g.terms}
-    items = []
+    sections: dict[str, list[str]] = {}
     for term in sorted(g.terms, key=lambda x: x.term.lower()):
         see = ""
         if term.see_also:
             links = ", ".join(f'<a href="#term-{o}">{html.escape(by_id[o].term)}</a>' for o in term.see_also)
             see = f' <span class="kit-small">{html.escape(t["glossary-see-also"])} {links}.</span>'
-        items.append(
+        sections.setdefault(_letter(term.term), []).append(
+            f'<div class="kit-glossary-entry" data-term-name="{html.escape(term.term)}">'
             f'<dt id="term-{term.id}">{html.escape(term.term)}</dt>'
-            f'<dd>{html.escape(term.definition)}{see} <span class="kit-muted kit-small">({bib.cite_html(term.sources)})</span></dd>'
+            f'<dd>{html.escape(term.definition)}{see} <span class="kit-muted kit-small">({bib.cite_html(term.sources)})</span></dd></div>'
         )
-    letters = sorted({x.term[0].upper() for x in g.terms})
-    return (
-        f'<section class="kit-card kit-glossary" aria-label="{html.escape(t["glossary-title"])}">'
-        f'<p class="kit-muted">{html.escape(t["glossary-count"].format(count=len(g.terms), letters=", ".join(letters)))}</p>'
-        f'<dl class="kit-glossary-list">{"".join(items)}</dl></section>'
+    letters = sorted(sections)
+    alphabet = sorted(set(t["glossary-alphabet"].split()) | set(letters))
+    jumps = "".join(
+        f'<li><a href="#glossary-letter-{_slug(x)}">{html.escape(x)}</a></li>' if x in sections
+        # A letter no term begins with: shown for the shape of the alphabet, not a link, and not read out.
+        else f'<li aria-hidden="true"><span class="kit-glossary-az-none">{html.escape(x)}</span></li>'
+        for x in alphabet
     )
+    body = "".join(
+        f'<div class="kit-glossary-letter" data-letter="{html.escape(x)}"><h2 id="glossary-letter-{_slug(x)}">{html.escape(x)}</h2>'
+        f'<dl class="kit-glossary-list">{"".join(sections[x])}</dl></div>'
+        for x in letters
+    )
+    count_forms = html.escape(json.dumps(t.forms("glossary-filter-count"), ensure_ascii=False))
+    return (
+        f'<section class="kit-card kit-glossary" aria-label="{html.escape(t["glossary-title"])}" '
+        f'data-locale="{html.escape(t.locale)}" data-total="{len(g.terms)}" data-text-count="{count_forms}" '
+        f'data-text-none="{html.escape(t["glossary-filter-none"])}">'
+        f'<p class="kit-muted">{html.escape(t["glossary-count"].format(count=len(g.terms), letters=", ".join(letters)))}</p>'
+        f'<nav class="kit-glossary-az" aria-label="{html.escape(t["glossary-az-label"])}"><ul>{jumps}</ul></nav>'
+        f'<div class="kit-glossary-find"><label for="kit-glossary-filter">{html.escape(t["glossary-filter-label"])}</label> '
+        f'<input type="search" id="kit-glossary-filter" class="kit-glossary-filter" autocomplete="off" spellcheck="false" '
+        f'aria-describedby="kit-glossary-filter-hint" aria-controls="kit-glossary-terms"> '
+        f'<span class="kit-muted kit-small" id="kit-glossary-filter-hint">{html.escape(t["glossary-filter-hint"])}</span></div>'
+        f'<p class="kit-glossary-status" role="status"></p>'
+        f'<div id="kit-glossary-terms">{body}</div></section>'
+    )
+
+
+def _letter(term: str) -> str:
+    """The letter a term is filed under: its first letter, capitalised."""
+    for ch in term:
+        if ch.isalpha():
+            return ch.upper()
+    return "#"
+
+
+def _slug(letter: str) -> str:
+    return "".join(f"{ord(c):x}" if not c.isascii() or not c.isalnum() else c.lower() for c in letter)
 
 
 def transcript_html(t: UIText) -> str:

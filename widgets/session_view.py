@@ -33,7 +33,10 @@ def phases_table(t: UIText) -> str:
 def presets_chart(t: UIText, version: str) -> str:
     s = content.session()
     bib = content.require_sources(s.cited_keys(), "session.yaml")
-    spec = figures.presets_figure(s, kit_label=t["presets-kit-suggestion"])
+    spec = figures.presets_figure(
+        s, kit_label=t["presets-kit-suggestion"], rounded_label=t["presets-rounded"], mark=t["presets-rounded-mark"],
+        axis_title=t["presets-axis"], hover=t["presets-hover"],
+    )
     label = t["presets-label"].format(count=len(s.presets))
     chart = plot.figure_html(spec, label=label, fallback=t["chart-unavailable"], version=version).data
     names = {p.id: p.name for p in s.phases}
@@ -43,8 +46,11 @@ def presets_chart(t: UIText, version: str) -> str:
         for pp in preset.phases:
             mark = f' <span class="kit-suggestion">{html.escape(t["presets-kit-suggestion"])}</span>' if pp.kit_suggestion else ""
             rng = f"{planner.fmt(pp.min)}–{planner.fmt(pp.max)}" if pp.min != pp.max else planner.fmt(pp.min)
+            hint = html.escape(t["planner-phase-hint"].format(range=rng, suggested=planner.fmt(pp.suggested)))
+            if pp.rounded:
+                hint += f'{html.escape(t["presets-rounded-mark"])} <span class="kit-suggestion kit-rounded">{html.escape(t["presets-rounded"])}</span>'
             note = f" — {html.escape(pp.note)}" if pp.note else ""
-            items.append(f"<li>{html.escape(names[pp.phase])}: {rng} min{mark}{note}</li>")
+            items.append(f"<li>{html.escape(names[pp.phase])}: {hint}{mark}{note}</li>")
         total = t["presets-total"].format(
             low=planner.fmt(preset.total_min), high=planner.fmt(preset.total_max), suggested=planner.fmt(preset.total_suggested)
         )
@@ -66,9 +72,10 @@ class PhasePlanner(BrowserSafe, anywidget.AnyWidget):
     checks them and the verdict comes back as plain sentences.
     """
 
-    _esm = bundle("dom.js", "planner.js")
-    presets = traitlets.List(help="[{id, title, phases: [{phase, name, min, max, suggested, kit}]}]").tag(sync=True)
-    texts = traitlets.Dict(help="Labels from data/ui/en.yaml.").tag(sync=True)
+    _esm = bundle("dom.js", "planner_core.js", "planner.js")
+    presets = traitlets.List(help="[{id, title, phases: [{phase, name, min, max, suggested, kit, rounded, colour, ink}]}]").tag(sync=True)
+    texts = traitlets.Dict(help="Labels from data/ui/en.yaml (a plural text as {one, other, ...}).").tag(sync=True)
+    locale = traitlets.Unicode("en", help="The language of the texts, for Intl.PluralRules.").tag(sync=True)
     result = traitlets.Dict(help="{head, fits, problems: [str], segments: [{name, minutes, colour}], listing}").tag(sync=True)
 
     def __init__(self, t: UIText):
@@ -76,7 +83,8 @@ class PhasePlanner(BrowserSafe, anywidget.AnyWidget):
         self.session = content.session()
         self._names = {p.id: p.name for p in self.session.phases}
         keys = ("planner-title", "planner-explain", "planner-format", "planner-available", "planner-use-suggested",
-                "planner-check", "presets-kit-suggestion")
+                "planner-check", "presets-kit-suggestion", "presets-rounded", "presets-rounded-mark", "planner-phase-hint",
+                "planner-legend-item", "planner-switch-kept", "planner-switch-ask", "planner-switch-phase", "planner-switch-yes", "planner-switch-no")
         super().__init__(
             presets=[
                 {
@@ -84,15 +92,23 @@ class PhasePlanner(BrowserSafe, anywidget.AnyWidget):
                     "title": p.title,
                     "phases": [
                         {"phase": pp.phase, "name": self._names[pp.phase], "min": pp.min, "max": pp.max,
-                         "suggested": pp.suggested, "kit": pp.kit_suggestion}
+                         "suggested": pp.suggested, "kit": pp.kit_suggestion, "rounded": pp.rounded,
+                         "colour": figures.phase_colour(self.session, pp.phase),
+                         "ink": figures.ink(figures.phase_colour(self.session, pp.phase))}
                         for pp in p.phases
                     ],
                 }
                 for p in self.session.presets
             ],
-            texts={k: t[k] for k in keys},
+            texts=t.browser(keys),
+            locale=t.locale,
         )
         self.on_msg(self._on_browser_message)
+
+    @traitlets.validate("locale")
+    def _language_tag(self, proposal):
+        value = proposal["value"]
+        return value if isinstance(value, str) and len(value) <= 20 else "en"
 
     @traitlets.validate("presets", "texts", "result")
     def _python_only(self, proposal):
@@ -120,14 +136,18 @@ class PhasePlanner(BrowserSafe, anywidget.AnyWidget):
         for pr in problems:
             v = {k: planner.fmt(x) if isinstance(x, float) else x for k, x in pr.values.items()}
             lines.append(t[f"planner-{pr.kind}"].format(phase=self._names.get(pr.phase, ""), **v))
-        segments = [
-            {"name": self._names[pp.phase], "minutes": planner.usable(minutes.get(pp.phase)) or 0.0,
-             "colour": figures.PHASE_COLOURS[i % len(figures.PHASE_COLOURS)]}
-            for i, pp in enumerate(preset.phases)
-        ]
-        listing = f'{t["planner-your-plan"]} ' + ", ".join(f'{s["name"]} {planner.fmt(s["minutes"])}' for s in segments) + " min."
+        segments = []
+        for pp in preset.phases:
+            value = planner.usable(minutes.get(pp.phase))
+            colour = figures.phase_colour(self.session, pp.phase)
+            segments.append({"name": self._names[pp.phase], "minutes": value or 0.0, "counted": value is not None,
+                             "colour": colour, "ink": figures.ink(colour)})
+        # A phase whose entry is not a usable number says so, rather than showing a 0 nobody typed.
+        listing = f'{t["planner-your-plan"]} ' + ", ".join(
+            f'{s["name"]} {planner.fmt(s["minutes"]) if s["counted"] else "(" + t["planner-not-counted"] + ")"}' for s in segments
+        ) + " min."
         if problems:
-            head = t["planner-problems"].format(count=len(problems))
+            head = t.plural("planner-problems", len(problems)).format(count=len(problems))
         else:
             total = planner.plan_total(preset, minutes)
             head = t["planner-fits"].format(total=planner.fmt(total), spare=planner.fmt(planner.usable(available) - total))

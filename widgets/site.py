@@ -10,7 +10,9 @@ what this module adds on top of stock Voila:
   installed plotly package, cached by the browser (no CDN). It is public, as Jupyter
   Server's own ``/static/`` is, also under JupyterHub: it holds no learner data.
 * Each course page gets the course map in its page config, from which the
-  ``balint`` template draws the header, navigation and previous/next links.
+  ``balint`` template draws the header, navigation and previous/next links, and the
+  definitions of the glossary terms the page links to (``balintGlossary``), which
+  ``static/kit.js`` shows in place when a learner opens a term.
 * Every page response sets the ``_xsrf`` cookie, so the page's shutdown beacon
   is accepted and the kernel ends when the tab closes (stock Voila answers 403
   for pages opened by direct link and leaves the kernel running).
@@ -30,6 +32,7 @@ import inspect
 import json
 import logging
 import os
+import re
 import secrets
 import uuid
 from pathlib import Path
@@ -113,7 +116,29 @@ def page_config_hook(page_config, base_url, settings, log, voila_configuration, 
         page_config["balintText"] = dict(content.ui().strings)
     except content.ContentError:
         page_config["balintText"] = {}
+    root = getattr(settings.get("contents_manager"), "root_dir", None) or settings.get("root_dir") or os.getcwd()
+    page_config["balintGlossary"] = glossary_for(Path(root) / notebook_path)
     return page_config
+
+
+_TERM_LINK = re.compile(r"glossary\.ipynb#term-([a-z][a-z0-9-]*)")
+
+
+def glossary_for(notebook: Path) -> dict:
+    """The glossary terms a notebook links to, ``{id: {"term", "definition"}}``, for kit.js to
+    show in place. Empty when it links to none, or when data/glossary.yaml is broken: then the
+    links stay plain links to the glossary page, which names the problem."""
+    try:
+        ids = set(_TERM_LINK.findall(notebook.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+    if not ids:
+        return {}
+    try:
+        terms = content.glossary().terms
+    except content.ContentError:
+        return {}
+    return {t.id: {"term": t.term, "definition": t.definition} for t in terms if t.id in ids}
 
 
 def _error_texts() -> dict[str, str]:

@@ -327,7 +327,7 @@ def test_the_planner_explains_a_plan_that_cannot_fit(site, context):
     planner.locator(".kit-planner-check").click()
     page.wait_for_function("() => document.querySelector('.kit-planner-result').innerText.startsWith('Your plan fits')")
     # Ten minutes is less than the shortest version of any format: the kit says so in words.
-    available = planner.locator("input[type=number]").first
+    available = planner.locator(".kit-planner-available")
     available.fill("10")
     available.press("Enter")
     planner.locator(".kit-planner-check").click()
@@ -337,5 +337,5 @@ def test_the_planner_explains_a_plan_that_cannot_fit(site, context):
     phase.fill("-3")
     phase.press("Enter")
     planner.locator(".kit-planner-check").click()
-    page.wait_for_function("() => document.querySelector('.kit-planner-result').innerText.includes('give this phase a number of minutes')")
+    page.wait_for_function("() => document.querySelector('.kit-planner-result').innerText.includes('-3 is less than 0 minutes')")
     screenshot(page, "03_planner-problems")

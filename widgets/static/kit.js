@@ -5,6 +5,11 @@
    - the connection banner: when the page's kernel stops (killed, restarted, or the course
      server restarted), say so in plain words and offer a reload; what the learner did is in
      localStorage and survives it.
+   - glossary terms in place: a module's link to a glossary term becomes a button that opens the
+     term's definition beside it (from the page config, see widgets/site.py), with a link to the
+     full entry; Esc closes it and the focus goes back to the term.
+   - a page opened at an anchor that is drawn later (the glossary at #term-…, a source at
+     #ref-…) is scrolled to it once it is there; the glossary's filter box and A-Z links.
    The storage keys are shared with the kit's store widget (widgets/static/store.js). */
 (function () {
   'use strict';
@@ -89,6 +94,8 @@
       });
     }
     paintProgress();
+    enhanceTerms();
+    followHash();
     // Voila appends its shell (holding the page's content) at the end of <body>: move the
     // header, pager and footer into the same scrolling area, around the content.
     var arrange = function () {
@@ -111,7 +118,7 @@
     var cells = document.getElementById('rendered_cells') || document.body;
     new MutationObserver(function (records) {
       for (var i = 0; i < records.length; i++) {
-        if (records[i].addedNodes.length) { paintProgress(cells); return; }
+        if (records[i].addedNodes.length) { paintProgress(cells); enhanceTerms(cells); return; }
       }
     }).observe(cells, {childList: true, subtree: true});
   }
@@ -272,6 +279,233 @@
       }
     })();
   }
+
+  // ------------------------------------------------------------------ page config and texts
+  var config = null;
+  function pageConfig() {
+    if (config) { return config; }
+    var node = document.getElementById('jupyter-config-data');
+    if (!node) { return {}; }  // not written yet (the page is still coming in): ask again later
+    try { config = JSON.parse(node.textContent) || {}; } catch (e) { config = {}; }
+    return config;
+  }
+  function text(key, fallback) {
+    var v = (pageConfig().balintText || {})[key];
+    return typeof v === 'string' ? v : fallback;
+  }
+  function fill(s, values) {
+    return String(s).replace(/\{([a-z]+)\}/g, function (whole, k) { return k in values ? String(values[k]) : whole; });
+  }
+  function plural(forms, count, lang) {
+    if (typeof forms === 'string') { return fill(forms, {count: count}); }
+    var form = 'other';
+    try { form = new Intl.PluralRules(lang || 'en').select(count); } catch (e) { /* an odd language tag */ }
+    return (forms && (forms[form] || forms.other)) || '';
+  }
+
+  // ------------------------------------------------------------------ glossary terms in place
+  /* A module links a term as [words](resources/glossary.ipynb#term-<id>). With the term's
+     definition in the page config, the link becomes a disclosure: a button (aria-expanded,
+     aria-controls) and, after it, a small non-modal dialog with the definition and a link to
+     the full entry. The focus moves into it when it opens; Esc (or Close, or a click elsewhere)
+     closes it and the focus returns to the term. Without a definition the link stays a link. */
+  var TERM_LINK = /(^|\/)glossary\.ipynb#term-([a-z][a-z0-9-]*)$/;
+  var termCount = 0;
+  var openTerm = null;
+
+  function closeTerm(refocus) {
+    if (!openTerm) { return; }
+    var t = openTerm;
+    openTerm = null;
+    t.pop.hidden = true;
+    t.pop.style.left = '';
+    t.button.setAttribute('aria-expanded', 'false');
+    if (refocus) { t.button.focus(); }
+  }
+
+  function placePop(pop) {
+    // Keep the definition inside the content column (a term near the right edge, a phone).
+    pop.style.left = '0px';
+    var column = document.getElementById('kit-content') || document.body;
+    var box = column.getBoundingClientRect();
+    var r = pop.getBoundingClientRect();
+    var shift = 0;
+    if (r.right > box.right - 8) { shift = box.right - 8 - r.right; }
+    if (r.left + shift < box.left + 8) { shift = box.left + 8 - r.left; }
+    pop.style.left = shift + 'px';
+  }
+
+  function openTermPop(t) {
+    if (openTerm === t) { return; }
+    closeTerm(false);
+    openTerm = t;
+    t.pop.hidden = false;
+    t.button.setAttribute('aria-expanded', 'true');
+    placePop(t.pop);
+    t.pop.focus();
+  }
+
+  function enhanceTerm(a) {
+    a.setAttribute('data-kit-term', 'seen');
+    var m = TERM_LINK.exec(a.getAttribute('href') || '');
+    var entry = m && (pageConfig().balintGlossary || {})[m[2]];
+    if (!entry) { return; }  // no definition here: the link still leads to the glossary page
+    var n = ++termCount;
+    var wrap = document.createElement('span');
+    wrap.className = 'kit-term-wrap';
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'kit-term';
+    button.setAttribute('aria-expanded', 'false');
+    button.setAttribute('aria-controls', 'kit-term-pop-' + n);
+    button.setAttribute('data-term', m[2]);
+    button.textContent = a.textContent;
+    var pop = document.createElement('span');
+    pop.className = 'kit-term-pop';
+    pop.id = 'kit-term-pop-' + n;
+    pop.hidden = true;
+    pop.tabIndex = -1;
+    pop.setAttribute('role', 'dialog');
+    pop.setAttribute('aria-labelledby', 'kit-term-pop-' + n + '-title');
+    var title = document.createElement('span');
+    title.className = 'kit-term-pop-title';
+    title.id = 'kit-term-pop-' + n + '-title';
+    title.textContent = entry.term;
+    var def = document.createElement('span');
+    def.className = 'kit-term-pop-def';
+    def.textContent = entry.definition;
+    var foot = document.createElement('span');
+    foot.className = 'kit-term-pop-foot';
+    var full = document.createElement('a');
+    full.className = 'kit-term-pop-full';
+    full.setAttribute('data-kit-term', 'full');  // a plain link to the glossary page, left as it is
+    full.href = a.getAttribute('href');
+    full.textContent = text('glossary-pop-full', 'Full entry in the glossary');
+    var close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'kit-term-pop-close';
+    close.textContent = text('glossary-pop-close', 'Close');
+    foot.appendChild(full);
+    foot.appendChild(close);
+    pop.appendChild(title);
+    pop.appendChild(def);
+    pop.appendChild(foot);
+    wrap.appendChild(button);
+    wrap.appendChild(pop);
+    a.parentNode.replaceChild(wrap, a);
+    var t = {button: button, pop: pop, wrap: wrap};
+    button.addEventListener('click', function () { if (openTerm === t) { closeTerm(true); } else { openTermPop(t); } });
+    close.addEventListener('click', function () { closeTerm(true); });
+    wrap.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && openTerm === t) { e.preventDefault(); e.stopPropagation(); closeTerm(true); }
+    });
+  }
+
+  function enhanceTerms(root) {
+    var links = (root || document).querySelectorAll('a[href*="glossary.ipynb#term-"]:not([data-kit-term])');
+    for (var i = 0; i < links.length; i++) { enhanceTerm(links[i]); }
+  }
+
+  document.addEventListener('click', function (e) {
+    if (openTerm && !openTerm.wrap.contains(e.target)) { closeTerm(false); }
+  });
+  document.addEventListener('focusin', function (e) {
+    // The focus went elsewhere (Tab past the dialog): the dialog closes behind it.
+    if (openTerm && !openTerm.wrap.contains(e.target)) { closeTerm(false); }
+  });
+  window.addEventListener('resize', function () { if (openTerm) { placePop(openTerm.pop); } });
+
+  // ------------------------------------------------------------------ an anchor drawn after the page opened
+  /* The browser scrolls to #term-… when the page loads, but the glossary's terms are drawn by
+     the page's kernel a few seconds later (and the page itself is shown only once it is ready):
+     the browser found nothing and stayed at the top. Look again until the anchor is there and
+     visible, scroll it into view, and once more after the page has settled around it. */
+  function followHash() {
+    var id = decodeURIComponent((window.location.hash || '').slice(1));
+    if (!/^[A-Za-z][\w-]*$/.test(id)) { return; }
+    var started = Date.now();
+    var lastTop = null;
+    var steady = 0;
+    var stopped = false;
+    // The learner scrolls or types while the page is still coming in: leave the page to them.
+    var stop = function () { stopped = true; };
+    ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach(function (ev) { window.addEventListener(ev, stop, {once: true, capture: true}); });
+    (function look() {
+      if (stopped) { return; }
+      var target = document.getElementById(id);
+      var shown = target && target.getClientRects().length > 0;
+      if (shown) {
+        var top = target.getBoundingClientRect().top;
+        if (lastTop === null || Math.abs(top) > 2) { target.scrollIntoView({block: 'start'}); }
+        target.classList.add('kit-target');
+        // Scrolled, and where it stays (later cells and the page's own layout can move it).
+        steady = (lastTop !== null && Math.abs(target.getBoundingClientRect().top - lastTop) < 2) ? steady + 1 : 0;
+        lastTop = target.getBoundingClientRect().top;
+        if (steady >= 3) { return; }
+      }
+      if (Date.now() - started < 90000) { setTimeout(look, shown ? 150 : 250); }
+    })();
+  }
+  /* A link to a place on the same page (the glossary's A-Z and "see also", a module's sources):
+     JupyterLab's output renderer gives every link in an output target="_blank", so it opened the
+     same page again in a new tab, with a new kernel. Go to the place here instead. */
+  document.addEventListener('click', function (e) {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) { return; }
+    var a = e.target && e.target.closest && e.target.closest('a[href^="#"]');
+    if (!a || a.closest('.kit-skip')) { return; }
+    var id = decodeURIComponent(a.getAttribute('href').slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) { return; }
+    e.preventDefault();
+    // A letter or a "see also" chosen while the glossary's filter hides the place: show the whole list again.
+    var glossary = target.closest('.kit-glossary');
+    var input = glossary && target.closest('[hidden]') && glossary.querySelector('.kit-glossary-filter');
+    if (input) { input.value = ''; filterGlossary(input); }
+    if (window.location.hash !== '#' + id) { history.pushState(null, '', '#' + id); }
+    document.querySelectorAll('.kit-target').forEach(function (el) { el.classList.remove('kit-target'); });
+    target.classList.add('kit-target');
+    if (!target.hasAttribute('tabindex')) { target.setAttribute('tabindex', '-1'); }
+    target.scrollIntoView({block: 'start'});
+    target.focus({preventScroll: true});  // a keyboard user carries on from there
+  });
+  window.addEventListener('hashchange', function () {
+    var target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    document.querySelectorAll('.kit-target').forEach(function (el) { el.classList.remove('kit-target'); });
+    if (target) { target.classList.add('kit-target'); }
+  });
+
+  // ------------------------------------------------------------------ the glossary's filter
+  function fold(s) {
+    return String(s).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLocaleLowerCase();
+  }
+  function filterGlossary(input) {
+    var section = input.closest('.kit-glossary');
+    if (!section) { return; }
+    var query = input.value.trim();
+    var q = fold(query);
+    var shown = 0;
+    section.querySelectorAll('.kit-glossary-letter').forEach(function (letter) {
+      var any = false;
+      letter.querySelectorAll('.kit-glossary-entry').forEach(function (entry) {
+        var match = !q || fold(entry.getAttribute('data-term-name') || '').indexOf(q) >= 0;
+        entry.hidden = !match;
+        if (match) { any = true; shown++; }
+      });
+      letter.hidden = !any;
+    });
+    var status = section.querySelector('.kit-glossary-status');
+    if (!status) { return; }
+    var d = section.dataset;
+    if (!q) { status.textContent = ''; return; }
+    var forms = {};
+    try { forms = JSON.parse(d.textCount || '{}'); } catch (e) { forms = {}; }
+    var message = shown ? plural(forms, shown, d.locale) : (d.textNone || '');
+    status.textContent = fill(message, {count: shown, query: query, total: d.total || ''});
+    section.classList.toggle('kit-glossary-nothing', !shown);
+  }
+  document.addEventListener('input', function (e) {
+    if (e.target && e.target.classList && e.target.classList.contains('kit-glossary-filter')) { filterGlossary(e.target); }
+  });
 
   window.balintKit = {
     progressKey: PROGRESS_KEY,

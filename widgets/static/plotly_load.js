@@ -20,10 +20,24 @@ function kitPlotly(version) {
   return window.__kitPlotly;
 }
 
-function kitPlotLayout(layout) {
+// A spec may carry layout.meta.kit_narrow: layout changes for a chart narrower than
+// layout.meta.kit_narrow_below px (a phone), e.g. names wrapped onto two lines.
+function kitIsNarrow(layout, width) {
+  const meta = (layout && layout.meta) || {};
+  return !!(meta.kit_narrow && width && width < (meta.kit_narrow_below || 560));
+}
+
+function kitPlotLayout(layout, width) {
   const dark = document.documentElement.getAttribute("data-kit-theme") === "dark";
   const ink = dark ? "#e6eaee" : "#1b2530", grid = dark ? "#3a444e" : "#e1e5e9";
-  const l = JSON.parse(JSON.stringify(layout || {}));
+  let l = JSON.parse(JSON.stringify(layout || {}));
+  if (kitIsNarrow(layout, width)) {
+    const patch = l.meta.kit_narrow;
+    for (const k of Object.keys(patch)) {
+      l[k] = (patch[k] && typeof patch[k] === "object" && !Array.isArray(patch[k]) && l[k] && typeof l[k] === "object")
+        ? Object.assign({}, l[k], patch[k]) : patch[k];
+    }
+  }
   l.font = {color: ink, family: "system-ui, DejaVu Sans, sans-serif", size: 14};
   l.xaxis = Object.assign({}, l.xaxis, {gridcolor: grid, linecolor: grid, zerolinecolor: grid});
   l.yaxis = Object.assign({}, l.yaxis, {gridcolor: grid, linecolor: grid, zerolinecolor: grid});
@@ -35,8 +49,16 @@ function kitPlotLayout(layout) {
 function kitDrawFigure(node, spec, version) {
   return kitPlotly(version).then(function (Plotly) {
     node.textContent = "";
-    Plotly.newPlot(node, spec.data, kitPlotLayout(spec.layout), {responsive: true, displaylogo: false, displayModeBar: "hover",
+    let narrow = kitIsNarrow(spec.layout, node.clientWidth);
+    Plotly.newPlot(node, spec.data, kitPlotLayout(spec.layout, node.clientWidth), {responsive: true, displaylogo: false, displayModeBar: "hover",
       modeBarButtonsToRemove: ["toImage", "select2d", "lasso2d"]});
-    window.addEventListener("kit-theme", function () { if (node.isConnected) Plotly.relayout(node, kitPlotLayout(spec.layout)); });
+    window.addEventListener("kit-theme", function () { if (node.isConnected) Plotly.relayout(node, kitPlotLayout(spec.layout, node.clientWidth)); });
+    if (spec.layout && spec.layout.meta && spec.layout.meta.kit_narrow && window.ResizeObserver) {
+      // The window turned from wide to narrow (or back): lay the chart out for its new width.
+      new ResizeObserver(function () {
+        const now = kitIsNarrow(spec.layout, node.clientWidth);
+        if (now !== narrow && node.isConnected) { narrow = now; Plotly.react(node, spec.data, kitPlotLayout(spec.layout, node.clientWidth)); }
+      }).observe(node);
+    }
   });
 }
