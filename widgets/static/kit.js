@@ -293,15 +293,6 @@
     var v = (pageConfig().balintText || {})[key];
     return typeof v === 'string' ? v : fallback;
   }
-  function fill(s, values) {
-    return String(s).replace(/\{([a-z]+)\}/g, function (whole, k) { return k in values ? String(values[k]) : whole; });
-  }
-  function plural(forms, count, lang) {
-    if (typeof forms === 'string') { return fill(forms, {count: count}); }
-    var form = 'other';
-    try { form = new Intl.PluralRules(lang || 'en').select(count); } catch (e) { /* an odd language tag */ }
-    return (forms && (forms[form] || forms.other)) || '';
-  }
 
   // ------------------------------------------------------------------ glossary terms in place
   /* A module links a term as [words](resources/glossary.ipynb#term-<id>). With the term's
@@ -499,8 +490,9 @@
     if (!q) { status.textContent = ''; return; }
     var forms = {};
     try { forms = JSON.parse(d.textCount || '{}'); } catch (e) { forms = {}; }
-    var message = shown ? plural(forms, shown, d.locale) : (d.textNone || '');
-    status.textContent = fill(message, {count: shown, query: query, total: d.total || ''});
+    // plural() (above) picks the form and fills {count}, {query} and {total}; the "none" text is
+    // one plain sentence, filled the same way.
+    status.textContent = plural(shown ? forms : (d.textNone || ''), shown, {query: query, total: d.total || ''});
     section.classList.toggle('kit-glossary-nothing', !shown);
   }
   document.addEventListener('input', function (e) {
