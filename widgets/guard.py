@@ -274,10 +274,10 @@ def load_ipython_extension(ip) -> None:
     kernel = getattr(ip, "kernel", None)
     if kernel is not None and hasattr(kernel, "comm_manager"):
         guard_kernel(kernel)
-    _logs_to_the_server()
+    _logs_to_the_server(getattr(kernel, "log", None))
 
 
-def _logs_to_the_server() -> None:
+def _logs_to_the_server(kernel_log=None) -> None:
     """The kernel's own log lines (ipykernel's, and Python's last-resort handler) go to the
     server's log: the kernel's stderr descriptor is forwarded to the page, so a traceback they
     print would reach the browser."""
@@ -289,8 +289,12 @@ def _logs_to_the_server() -> None:
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("[balint-kit kernel] %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_one_line)
-    for name in ("", "IPKernelApp", "Comm", "traitlets"):
-        logger = logging.getLogger(name)
+    loggers = [logging.getLogger(name) for name in ("", "IPKernelApp", "Comm", "traitlets")]
+    kernel_log = getattr(kernel_log, "logger", kernel_log)  # a LoggerAdapter's logger
+    if isinstance(kernel_log, logging.Logger):
+        loggers.append(kernel_log)
+    for logger in loggers:
+        name = logger.name if logger is not logging.getLogger() else ""
         replaced = False
         for old in list(logger.handlers):
             if isinstance(old, logging.StreamHandler):

@@ -183,6 +183,9 @@ class OwnKernelOnly:
     def refuse_other_browsers(self) -> None:
         kernel_id = self._kernel_id_of_request()
         manager = self.settings["kernel_manager"]
+        if kernel_id not in manager:
+            # As stock: a kernel this server does not run (a page from before a restart) is 404.
+            raise tornado.web.HTTPError(404)
         owner = getattr(manager, "owners", {}).get(kernel_id)
         if owner is None or owner != browser_of(self):
             self.log.warning("refused a request for a kernel from a browser that did not open it (%s)", type(self).__name__)
@@ -194,7 +197,7 @@ class OwnKernelOnly:
         self.set_status(status_code)
         self.set_header("Content-Type", "application/json; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
-        self.finish(json.dumps({"status": "forbidden" if status_code == 403 else "error"}))
+        self.finish(json.dumps({"status": {403: "forbidden", 404: "not-found"}.get(status_code, "error")}))
 
     def log_exception(self, typ, value, tb):
         if isinstance(value, tornado.web.HTTPError):
@@ -292,7 +295,8 @@ class CourseExecutionHandler(OwnKernelOnly, ExecutionRequestHandler):
         km = await ensure_async(self.kernel_manager.get_kernel(self._kernel_id))
         nb = execution_data["nb"]
         self._executor = executor = VoilaExecutor(
-            nb, km=km, config=execution_data["config"], show_tracebacks=execution_data["show_tracebacks"]
+            nb, km=km, config=execution_data["config"], show_tracebacks=execution_data["show_tracebacks"],
+            log=_cells_log(self.log),
         )
         executor.kc = await executor.async_start_new_kernel_client()
         total = len(nb.cells)
@@ -326,6 +330,21 @@ class CourseExecutionHandler(OwnKernelOnly, ExecutionRequestHandler):
     def on_close(self) -> None:
         if self._executor is not None and self._executor.kc:
             asyncio.create_task(ensure_async(self._executor.kc.stop_channels()))
+
+
+class _NoDeathNotice(logging.Filter):
+    """nbclient says "Kernel died while waiting for execute reply" as an ERROR when a page is closed
+    while its cells run; the handler above says it once, in plain words."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Kernel died while waiting")
+
+
+def _cells_log(parent: logging.Logger) -> logging.Logger:
+    log = logging.getLogger(f"{parent.name}.cells")
+    if not any(isinstance(f, _NoDeathNotice) for f in log.filters):
+        log.addFilter(_NoDeathNotice())
+    return log
 
 
 def nbformat_code_cell_with_error(executor):

@@ -13,6 +13,7 @@ websockets as a script would, and must fail.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -209,7 +210,7 @@ def test_one_browser_holds_at_most_five_kernels(hostile_site):
     assert alive == set(first[3:] + later)
     # Another browser still gets in, and the hoarder cannot reach the ended kernels any more.
     assert Browser(site.url).page("index.ipynb")[0] == 200
-    assert hoarder.shutdown(first[0]) == 403
+    assert hoarder.shutdown(first[0]) == 404  # ended: this server runs no such kernel (as stock)
     for k in alive:
         hoarder.shutdown(k)
 
@@ -312,3 +313,31 @@ def test_a_page_whose_kernel_is_ended_through_the_api_shows_the_banner(hostile_s
     page.wait_for_selector(f"{BANNER} .kit-connection-box", timeout=10_000)
     _assert_banner(page)
     page.close()
+
+
+def test_a_page_closed_while_its_cells_run_and_the_kernels_history_leave_no_trace(tmp_path):
+    # IPython's history.sqlite gained a session per page view; the log had "Notebook ... is not
+    # trusted" per view and a DeadKernelError traceback when a page was closed while loading.
+    ipython_dir = tmp_path / "ipython"
+    server = Server(env={"IPYTHONDIR": str(ipython_dir)}, log_name="server-traces.log")
+    try:
+        learner = Browser(server.url)
+        _, kernel_id = learner.page("01_history.ipynb")
+        assert learner.run_cells(kernel_id) > 5  # a whole page view
+        _, closing = learner.page("index.ipynb")
+        ws = learner._connect(f"/voila/execution/{closing}")
+        ws.recv()
+        ws.send(json.dumps({"action": "execute", "payload": {"kernel_id": closing}}))
+        ws.recv()  # the first cell's result: the page is loading
+        assert learner.shutdown(closing) == 204  # the tab closes: its beacon ends the kernel
+        # nbclient notices the dead kernel on its own clock (about 90 s here)
+        assert wait_for(lambda: "ended while its cells ran" in server.log(), 240, interval=2)
+        ws.close()
+        learner.shutdown(kernel_id)
+        log = server.log()
+        assert log.count("ended while its cells ran") == 1
+        assert "Traceback" not in log and "DeadKernelError" not in log and "Kernel died" not in log
+        assert "is not trusted" not in log
+        assert not list(ipython_dir.rglob("history.sqlite"))
+    finally:
+        server.stop()
