@@ -60,3 +60,17 @@ def test_a_started_kernel_is_culled_only_when_idle_past_the_timeout(idle_seconds
     mgr = _manager_with("k", kernel)
     _run(mgr.cull_kernels())
     assert mgr.culled == culled
+
+
+def test_new_browsers_per_address_are_counted_over_a_sliding_minute():
+    from widgets.site import Arrivals
+
+    now = [1000.0]
+    arrivals = Arrivals(3, clock=lambda: now[0])
+    assert [arrivals.admit("10.0.0.1") for _ in range(4)] == [True, True, True, False]
+    assert arrivals.admit("10.0.0.2")  # another address has its own count
+    now[0] += 59.9
+    assert not arrivals.admit("10.0.0.1")  # still within the minute of the first three
+    now[0] += 0.2
+    assert [arrivals.admit("10.0.0.1") for _ in range(4)] == [True, True, True, False]
+    assert all(Arrivals(0, clock=lambda: now[0]).admit("10.0.0.1") for _ in range(100))  # 0: no limit
