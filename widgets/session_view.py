@@ -35,7 +35,7 @@ def presets_chart(t: UIText, version: str) -> str:
     bib = content.require_sources(s.cited_keys(), "session.yaml")
     spec = figures.presets_figure(s, kit_label=t["presets-kit-suggestion"])
     label = t["presets-label"].format(count=len(s.presets))
-    chart = plot.figure_html(spec, label=label, fallback=t["chart-unavailable"], version=version).data
+    chart = plot.figure_html(spec, label=label, fallback=t["chart-unavailable"], loading=t["chart-loading"], version=version).data
     names = {p.id: p.name for p in s.phases}
     blocks = []
     for preset in s.presets:
