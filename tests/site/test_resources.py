@@ -105,6 +105,7 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
           localStorage.setItem(k + 'cbi-history', JSON.stringify([{date: '2026-10-01', answers: {'personal-1': 75}}]));
           localStorage.setItem(k + 'solo:the-wedding-in-june:associations', 'A heavy feeling.');
           localStorage.setItem(k + 'theme', 'dark');
+          localStorage.setItem(k + 'present', 'on');
         }""",
         key,
     )
@@ -120,6 +121,7 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
         "cbi-history": '[{"date":"2026-10-01","answers":{"personal-1":75}}]',
         "solo:the-wedding-in-june:associations": "A heavy feeling.",
         "theme": "dark",
+        "present": "on",
     }
     page.locator(".kit-delete").click()
     page.locator(".kit-delete").click()
@@ -131,8 +133,9 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
     assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('balint-kit'))") == []
     # The export brings it all back.
     page.locator(".kit-import input[type=file]").set_input_files(dl.value.path())
-    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed modules, 0 answers, 1 reflections and 3 other items')")
+    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed modules, 0 answers, 1 reflections and 4 other items')")
     assert page.evaluate("k => localStorage.getItem(k + 'solo:the-wedding-in-june:associations')", key) == "A heavy feeling."
+    assert page.evaluate("k => localStorage.getItem(k + 'present')", key) == "on"  # the Present switch, as the theme
 
 
 def test_a_glossary_link_in_a_module_leads_to_its_term(site, context):
