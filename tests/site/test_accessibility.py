@@ -37,8 +37,10 @@ def _pages():
 # is shown at. Allowed, because they scroll sideways on purpose (and must themselves fit):
 # - .kit-table-wrap: the wrapper (overflow-x: auto) of tables with many columns (module 4's
 #   derailments, module 8's evidence, the class poll's 0-9 counts);
-# - on a phone (kit.css, max-width 640px) every table of the page's HTML, which kit.css makes a
-#   scrolling block there;
+# - on a phone (kit.css, max-width 640px) every table of the page's HTML and of the widgets' cards,
+#   which kit.css makes a scrolling block there (a table of four columns or more cannot be
+#   squeezed into 350 px and stay readable; the course map and module 3's phases are laid out to
+#   fit instead, and no cell line may be wider than the column, below);
 # - .js-plotly-plot: plotly draws its chart in an SVG sized to its box; its hover layer and mode
 #   bar may reach past it.
 # The header, pager and footer are checked against the window. And no table cell may hold a
@@ -55,7 +57,7 @@ OVERFLOW = """() => {
   const scroller = e => {
     for (let a = e.parentElement; a && a !== content; a = a.parentElement) {
       if (a.matches('.js-plotly-plot')) return a;
-      if (a.matches('.kit-table-wrap, .jp-RenderedHTMLCommon table') && scrolls(a)) return a;
+      if (a.matches('.kit-table-wrap, .jp-RenderedHTMLCommon table, .kit-card table') && scrolls(a)) return a;
     }
     return null;
   };
