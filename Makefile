@@ -26,8 +26,9 @@ setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test chromium node npm postgresql
 
 # Debian's chromium drives the browser tests (playwright's own browser download cannot work
-# offline); the fonts let screenshots show Latin and CJK text (the course will be translated).
-DEBIAN_PACKAGES := chromium fonts-dejavu-core fonts-noto-cjk
+# offline); the fonts let screenshots show Latin and CJK text (the course will be translated);
+# nginx (light) runs the shipped reverse-proxy front in tests/site/test_proxy.py, on loopback.
+DEBIAN_PACKAGES := chromium fonts-dejavu-core fonts-noto-cjk nginx-light
 chromium:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

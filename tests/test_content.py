@@ -37,7 +37,8 @@ def load_error(relpath: str) -> str:
 
 
 # --------------------------------------------------------------------------- minimal valid examples
-BOOK = {"key": "balint1957", "kind": "book", "authors": ["Balint M"], "title": "The doctor, his patient and the illness", "year": 1957}
+BOOK = {"key": "balint1957", "kind": "book", "authors": ["Balint M"], "title": "The doctor, his patient and the illness", "year": 1957,
+        "verified": "page"}
 
 
 def test_bibliography_accepts_minimal_book():
@@ -49,18 +50,20 @@ def test_bibliography_accepts_minimal_book():
 def test_reference_link_prefers_doi():
     ref = Reference.model_validate(
         {"key": "a", "kind": "article", "authors": ["X Y"], "title": "T", "year": 2000,
-         "doi": "10.1234/abc", "url": "https://example.org/a"}
+         "doi": "10.1234/abc", "url": "https://example.org/a", "verified": "doi"}
     )
     assert ref.link == "https://doi.org/10.1234/abc"
 
 
 def test_reference_web_without_year_needs_note():
     ok = Reference.model_validate(
-        {"key": "w", "kind": "web", "authors": ["Someone S"], "title": "Page", "url": "https://example.org", "note": "Undated."}
+        {"key": "w", "kind": "web", "authors": ["Someone S"], "title": "Page", "url": "https://example.org/page",
+         "note": "Undated.", "verified": "page"}
     )
     assert ok.year is None
     with pytest.raises(ValidationError):
-        Reference.model_validate({"key": "w", "kind": "web", "authors": ["Someone S"], "title": "Page", "url": "https://example.org"})
+        Reference.model_validate({"key": "w", "kind": "web", "authors": ["Someone S"], "title": "Page",
+                                  "url": "https://example.org/page", "verified": "page"})
 
 
 def test_course_map_accepts_minimal_module():
@@ -242,8 +245,8 @@ def test_duplicate_item_id(data_copy):
 def test_duplicate_bibliography_key(data_copy):
     (data_copy / "bibliography.yaml").write_text(
         "entries:\n"
-        "  - {key: same, kind: book, authors: [A B], title: One, year: 2000}\n"
-        "  - {key: same, kind: book, authors: [C D], title: Two, year: 2001}\n",
+        "  - {key: same, kind: book, authors: [A B], title: One, year: 2000, verified: page}\n"
+        "  - {key: same, kind: book, authors: [C D], title: Two, year: 2001, verified: page}\n",
         encoding="utf-8",
     )
     msg = load_error("bibliography.yaml")
@@ -256,6 +259,53 @@ def test_reference_without_doi_or_url_that_is_not_a_book(data_copy):
     assert "data/bibliography.yaml" in msg
     assert "lost-article" in msg
     assert "needs a DOI or a URL" in msg
+
+
+def test_entry_without_a_record_of_how_it_was_checked_is_refused(data_copy):
+    # An entry made like the old `birr-sweden` (issue 13) says nothing of how it was checked.
+    put(data_copy, "bibliography.yaml", "bib_like_old_birr_sweden.yaml")
+    msg = load_error("bibliography.yaml")
+    assert "data/bibliography.yaml" in msg
+    assert "birr-sweden" in msg
+    assert "'verified'" in msg
+    assert "required" in msg
+
+
+def test_entry_whose_address_is_a_home_page_is_refused(data_copy):
+    # The same entry points at a society's home page, not at the article.
+    put(data_copy, "bibliography.yaml", "bib_like_old_birr_sweden.yaml")
+    msg = load_error("bibliography.yaml")
+    assert "birr-sweden" in msg
+    assert "https://www.sfmp.se is only a website's home page" in msg
+
+
+@pytest.mark.parametrize("url, root", [
+    ("https://example.org", True),
+    ("https://example.org/", True),
+    ("http://www.example.org/", True),
+    ("https://example.org/about/the-page", False),
+    ("https://balint.ru/?page_id=185", False),
+    ("https://en.wikipedia.org/wiki/Enid_Balint", False),
+])
+def test_what_counts_as_a_home_page(url, root):
+    entry = {"key": "w", "kind": "web", "authors": ["S S"], "title": "P", "year": 2000, "url": url, "verified": "page"}
+    if root:
+        with pytest.raises(ValidationError, match="only a website's home page"):
+            Reference.model_validate(entry)
+    else:
+        assert Reference.model_validate(entry).url == url
+
+
+def test_an_unverified_entry_must_say_why():
+    entry = {"key": "u", "kind": "book", "authors": ["S S"], "title": "P", "year": 2000, "verified": "unverified"}
+    with pytest.raises(ValidationError, match="needs `why`"):
+        Reference.model_validate(entry)
+    ok = Reference.model_validate({**entry, "why": "No copy or record of the book could be seen."})
+    assert ok.why == "No copy or record of the book could be seen."
+    with pytest.raises(ValidationError, match="`why` is only for an unverified entry"):
+        Reference.model_validate({**entry, "verified": "page", "why": "Seen."})
+    with pytest.raises(ValidationError):
+        Reference.model_validate({**entry, "verified": "checked"})  # not one of the five ways
 
 
 def test_timeline_event_in_unknown_lane(data_copy):
@@ -335,7 +385,7 @@ def test_load_notices_a_changed_file(data_copy):
 # --------------------------------------------------------------------------- Reference.short
 def ref(authors, year=2009):
     return Reference.model_validate({"key": "k", "kind": "book", "authors": authors, "title": "T", "year": year,
-                                     "note": None if year else "Undated."})
+                                     "note": None if year else "Undated.", "verified": "page"})
 
 
 def test_short_one_author():

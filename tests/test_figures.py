@@ -43,11 +43,12 @@ def test_display_date_day():
 BIB = Bibliography.model_validate(
     {
         "entries": [
-            {"key": "balint1957", "kind": "book", "authors": ["Balint M"], "title": "The doctor", "year": 1957},
+            {"key": "balint1957", "kind": "book", "authors": ["Balint M"], "title": "The doctor", "year": 1957,
+             "verified": "page", "checked": "A test entry."},
             {"key": "elder2020", "kind": "web", "authors": ["Elder A"], "title": "Talk", "year": 2020,
-             "url": "https://example.org/elder"},
+             "url": "https://example.org/elder", "verified": "page"},
             {"key": "rcgp2019", "kind": "web", "authors": ["Smith J", "Jones K"], "title": "Plaque", "year": 2019,
-             "url": "https://example.org/rcgp"},
+             "url": "https://example.org/rcgp", "verified": "page"},
         ]
     }
 )

@@ -70,3 +70,27 @@ def test_parse_local(text, expected):
 def test_clean_done_keeps_only_real_items():
     assert online.clean_done(STEPS, ["send-notice", "rm -rf", 3, None, "cameras-on"]) == {"send-notice", "cameras-on"}
     assert online.clean_done(STEPS, "send-notice") == set()
+
+
+def test_the_pledge_without_recording_never_speaks_of_the_organisers_recording():
+    # data/online.yaml as the generator meets it: each line under the "No recording at all" policy.
+    from widgets import content
+
+    pledge = content.online().pledge
+    assert [r.id for r in pledge.recording] == ["organiser-records", "no-recording"]
+    lines = [c.by_policy.get("no-recording", c.text) for c in pledge.contents]
+    assert lines[1] == "I accept what {organiser} has decided about recording this session, as stated below: the session is not recorded."
+    assert lines[2] == "No one records this session: I will not make any sound or video recording of it myself, and I will not pass on or spread anything from it."
+    for line in lines:
+        assert "recording made by" not in line and "Apart from the organiser" not in line
+    # Under the organiser's recording, the consensus's wording stands.
+    assert "any recording made by the organiser is kept only for the archive" in pledge.contents[1].text
+
+
+def test_a_pledge_wording_for_an_unknown_policy_is_refused():
+    from widgets import content
+
+    raw = content.online().model_dump()
+    raw["pledge"]["contents"][1]["by_policy"] = {"no-such-policy": "Text."}
+    with pytest.raises(ValueError, match="no-such-policy"):
+        content.OnlineGroups.model_validate(raw)

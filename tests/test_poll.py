@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -203,9 +204,12 @@ def test_what_is_stored_holds_no_identifier(store, backend):
     assert store.submit(code, t, A) == "received"
     tables = backend[1]()
 
-    assert sorted(tables) == ["poll_class", "poll_response"]
+    assert sorted(tables) == ["poll_class", "poll_response", "poll_sender"]
     class_cols, class_rows = tables["poll_class"]
     resp_cols, resp_rows = tables["poll_response"]
+    # Senders are kept only where every learner is a login (sender=...): none here.
+    assert [c for c, _ in tables["poll_sender"][0]] == ["class_id", "sender_hash"]
+    assert tables["poll_sender"][1] == []
     assert [c for c, _ in class_cols] == [
         "id", "code", "key_hash", "statements", "expires_on", "shown_n", "shown_counts"
     ]
@@ -222,6 +226,47 @@ def test_what_is_stored_holds_no_identifier(store, backend):
     assert resp_rows == [(class_id, hashlib.sha256(f"{class_id}{t}".encode()).hexdigest(), "095372")]
     everything = repr(tables)
     assert t not in everything and key not in everything
+
+
+def test_one_response_per_login_per_class_whatever_the_token(backend):
+    # Under JupyterHub the site passes the login as sender: the instructor (one login) cannot
+    # pad a batch with four made-up answers, even with four fresh tokens.
+    store = poll.open_store(backend[0], sender_secret=b"the site's secret")
+    code, key = store.create_class()
+    assert store.submit(code, token(), A, sender="bob") == "received"
+    for _ in range(4):
+        assert store.submit(code, token(), B, sender="bob") == "already-sent"
+    assert store.submit(code, token(), C, sender="carol") == "received"
+    assert store.results(code, key)["responses"] == 2
+    # Another class: bob answers again, and nothing ties his two answers together.
+    code2, _ = store.create_class()
+    assert store.submit(code2, token(), D, sender="bob") == "received"
+    tables = backend[1]()
+    senders = tables["poll_sender"][1]
+    assert len(senders) == 3
+    # Two columns, the class and a keyed hash: the login itself is stored nowhere.
+    assert all(len(row) == 2 and re.fullmatch(r"[0-9a-f]{64}", row[1]) for row in senders)
+    assert "bob" not in repr(tables) and "carol" not in repr(tables)
+    # bob's hash in the first class is not his hash in the second, and each is keyed by the secret.
+    assert len({h for _, h in senders}) == 3
+    class_ids = {row[0] for row in tables["poll_class"][1]}
+    assert {h for _, h in senders} <= {poll.hash_sender(b"the site's secret", c, n) for c in class_ids for n in ("bob", "carol")}
+    # A response row shares no value with any sender row but the class id.
+    sender_values = {h for _, h in senders}
+    assert not any(v in sender_values for row in tables["poll_response"][1] for v in row)
+
+
+def test_an_empty_login_is_refused(store):
+    code, _ = store.create_class()
+    assert store.submit(code, token(), A, sender="") == "invalid"
+
+
+def test_the_sender_hash_is_keyed():
+    # HMAC-SHA256(secret, class_id + "\n" + name), written out: a reader of the database without the
+    # secret cannot compute it from a list of logins.
+    expected = hmac.new(b"s3cret", b"0123456789abcdef0123456789abcdef\nbob", hashlib.sha256).hexdigest()
+    assert poll.hash_sender(b"s3cret", "0123456789abcdef0123456789abcdef", "bob") == expected
+    assert poll.hash_sender(b"other", "0123456789abcdef0123456789abcdef", "bob") != expected
 
 
 def test_sqlite_file_never_holds_the_token_and_is_private(tmp_path):

@@ -26,7 +26,7 @@ MULTIPLE = QuizItem.model_validate(
         "id": "q-rules",
         "kind": "multiple",
         "prompt": "Which are ground rules?",
-        "sources": ["birr-sweden"],
+        "sources": ["lakartidningen2021"],
         "options": [
             {"text": "Confidentiality", "correct": True, "feedback": "fb-conf"},
             {"text": "Written minutes", "correct": False, "feedback": "fb-minutes"},

@@ -46,7 +46,7 @@ def test_an_odd_number_gets_a_plain_sentence(play, n):
 
 def test_choosing_a_format_switches_the_timer(play):
     widget, timer = play
-    assert timer.plan_id == "classic-in-person"
+    assert timer.plan_id == "abs-45"  # the format module 5 recommends for a class of about an hour
     send(widget, {"kind": "preset", "id": "online-consensus"})
     assert timer.plan_id == "online-consensus" and widget.plan_id == "online-consensus"
     assert widget.preset["setting"] == "online"
@@ -59,7 +59,7 @@ def test_the_browser_cannot_rewrite_the_roles_or_the_seating(play):
     widget, _ = play
     before = dict(widget.roles)
     widget.set_state({"roles": {}, "seating": {"roles": ["leader"] * 50}, "plan_id": "x"})
-    assert widget.roles == before and widget.seating == {} and widget.plan_id == "classic-in-person"
+    assert widget.roles == before and widget.seating == {} and widget.plan_id == "abs-45"
 
 
 def test_every_phase_of_every_preset_has_a_prompt_for_every_role():

@@ -104,6 +104,19 @@ def good_export() -> str:
     )
 
 
+def test_import_counts_what_the_learner_would_count(store, monkeypatch):
+    monkeypatch.setattr(store, "send", lambda msg, buffers=None: None)
+    text = json.dumps({
+        "kit": "balint-course-kit", "version": 1,
+        "progress": {m: {"completed": "2025-02-01"} for m in ("01_history", "02_ground_rules", "03_session_structure")},
+        "quiz": {"01_history": {"q-enid": {"chosen": [0], "correct": True}, "q-russia": {"chosen": [1], "correct": False}}},
+        "reflections": {"01_history-roots": {"text": "One."}, "02_ground_rules-frame": {"text": "Two."}},
+        "other": {"theme": "dark"},
+    })
+    store._on_browser_message(store, {"kind": "import", "text": text}, [])
+    assert store.status == "Imported 3 completed modules, 2 answers, 2 reflections and 1 other item (self-check history, notes, checklists)."
+
+
 def test_import_good_file_merges_and_reports(store, monkeypatch):
     sent = []
     monkeypatch.setattr(store, "send", lambda msg, buffers=None: sent.append(msg))
@@ -120,7 +133,7 @@ def test_import_good_file_merges_and_reports(store, monkeypatch):
             "q-enid": {"chosen": [0, 1, 2], "correct": True},
         }
     }
-    assert store.status == "Imported 1 completed modules, 1 answers, 1 reflections and 0 other items (self-check history, notes, checklists)."
+    assert store.status == "Imported 1 completed module, 1 answer, 1 reflection and 0 other items (self-check history, notes, checklists)."
     assert sent == [{"kind": "write-reflections",
                      "reflections": {"01_history-roots": {"text": "Private.", "saved": "2025-02-01T09:00"}},
                      "other": {}}]
@@ -397,25 +410,92 @@ def test_unknown_reflection():
     assert "01_history-nothing" in out.data
 
 
-def test_complete_module_button():
+def _answers(item_ids, shape="today"):
+    """Stored answers for ``item_ids``: the format of today, or the one with retries (issue 14)."""
+    if shape == "today":
+        return {i: {"chosen": [0], "correct": False} for i in item_ids}
+    return {i: {"chosen": ["a"], "correct": True, "tries": 2, "first_try": False, "revealed": False} for i in item_ids}
+
+
+def test_complete_module_is_refused_until_every_question_is_tried():
     out = kit.complete_module("01_history")
     assert isinstance(out, w.VBox)
     card, store = out.children
     assert store is widgets.store._store
     head, state, button = card.children
+    ids = [item["id"] for item in QUIZ["items"]]
+    total = len(ids)
+    store.set_state({"loaded": True})
     assert button.description == "Mark module 1 as complete"
-    assert "Mark it complete to put a tick beside it" in state.value
+    assert button.disabled
+    assert f"{total} questions of {total} not yet tried." in state.value
+    assert "once you have tried every question of its knowledge check" in state.value
+    button.click()  # a click that reaches the kernel anyway is refused
+    assert store.progress == {}
+    # All but three answered (wrong answers count as tried): three are missing.
+    store.set_state({"quiz": {"01_history": _answers(ids[:-3])}})
+    assert f"3 questions of {total} not yet tried." in state.value
+    assert button.disabled
+    button.click()
+    assert store.progress == {}
+    # All but one: the singular form.
+    store.set_state({"quiz": {"01_history": _answers(ids[:-1])}})
+    assert f"1 question of {total} not yet tried." in state.value
+    # Another module's answers do not count for this one.
+    store.set_state({"quiz": {"01_history": _answers(ids[:-1]), "02_ground_rules": _answers([ids[-1]])}})
+    assert f"1 question of {total} not yet tried." in state.value
+    # Every question tried: allowed.
+    store.set_state({"quiz": {"01_history": _answers(ids)}})
+    assert not button.disabled
+    assert "You have tried every question of the knowledge check" in state.value
     button.click()
     assert store.progress == {"01_history": {"completed": "2025-03-14"}}
     assert "Completed on 2025-03-14." in state.value
-    assert button.description == "Mark as complete again (today)"
+    assert button.description == "Unmark module 1 (not complete)"
+    # Unmark: the module is no longer complete, and can be marked again.
+    button.click()
+    assert store.progress == {}
+    assert button.description == "Mark module 1 as complete"
+    assert not button.disabled
+    button.click()
+    assert store.progress == {"01_history": {"completed": "2025-03-14"}}
+
+
+def test_an_item_counts_as_tried_once_it_has_an_entry_in_either_format():
+    # The stored format of today, and the one with retries that issue 14 brings.
+    ids = ["q-a", "q-b", "q-c"]
+    assert kit.attempted(_answers(["q-a", "q-c"]), ids) == ["q-a", "q-c"]
+    assert kit.attempted(_answers(["q-b"], shape="retries"), ids) == ["q-b"]
+    assert kit.attempted({"q-old": {"chosen": [0], "correct": True}}, ids) == []  # an item no longer in the quiz
+    assert kit.attempted({}, ids) == []
+    assert kit.attempted("nonsense", ids) == []
+
+
+def test_complete_module_says_nothing_wrong_before_the_browser_has_read_its_store():
+    out = kit.complete_module("01_history")
+    (_, state, button), store = out.children[0].children, out.children[1]
+    assert not store.loaded
+    assert button.disabled
+    assert "not yet tried" not in state.value
+
+
+def test_complete_module_without_a_readable_quiz_can_still_be_marked(data_copy):
+    (data_copy / "quizzes" / "01_history.yaml").write_text("module: 01_history\nitems: nonsense\n", encoding="utf-8")
+    out = kit.complete_module("01_history")
+    (_, state, button), store = out.children[0].children, out.children[1]
+    store.loaded = True
+    assert not button.disabled
+    assert "Mark it complete to put a tick beside it" in state.value
+    button.click()
+    assert store.progress == {"01_history": {"completed": "2025-03-14"}}
 
 
 def test_complete_module_shows_progress_imported_later():
     out = kit.complete_module("01_history")
-    (_, state, _), store = out.children[0].children, out.children[1]
+    (_, state, button), store = out.children[0].children, out.children[1]
     store.set_state({"progress": {"01_history": {"completed": "2024-11-30"}}})
     assert "Completed on 2024-11-30." in state.value
+    assert button.description == "Unmark module 1 (not complete)"
 
 
 def test_one_store_per_page():
@@ -453,12 +533,36 @@ def test_format_reference():
     ref = content.Reference.model_validate(
         {"key": "x", "kind": "article", "authors": ["Johnson AH", "Nease DE Jr"], "title": "Balint & co",
          "year": 2004, "container": "J Balint Soc", "volume": "32", "issue": "2", "pages": "1-5",
-         "doi": "10.1234/jbs.2004"}
+         "doi": "10.1234/jbs.2004", "verified": "doi"}
     )
     assert kit.format_reference(ref) == (
         'Johnson AH, Nease DE Jr (2004). <i>Balint &amp; co</i>. J Balint Soc 32(2):1-5. '
         '<a href="https://doi.org/10.1234/jbs.2004" rel="noopener" target="_blank">doi:10.1234/jbs.2004</a>'
     )
+
+
+def test_format_reference_marks_an_unverified_entry_with_its_reason():
+    ref = content.Reference.model_validate(
+        {"key": "y", "kind": "web", "authors": ["Nobody N"], "title": "Gone", "year": 2001,
+         "url": "https://example.org/gone", "verified": "unverified", "why": "The page could not be seen."}
+    )
+    assert kit.format_reference(ref) == (
+        'Nobody N (2001). <i>Gone</i>. '
+        '<a href="https://example.org/gone" rel="noopener" target="_blank">https://example.org/gone</a> '
+        '<span class="kit-unverified"><b>Not verified:</b> The page could not be seen.</span>'
+    )
+
+
+def test_how_the_sources_were_checked(data_copy):
+    shutil.copyfile(FIXTURES / "bib_audit.yaml", data_copy / "bibliography.yaml")
+    out = kit.sources_audit().data
+    assert "kit-error" not in out
+    assert "Each of the 3 publications the kit cites was checked" in out
+    rows = re.findall(r'<tr data-verified="([a-z-]+)"><th scope="row">[^<]+</th><td>(\d+)</td></tr>', out)
+    assert rows == [("abstract", "1"), ("page", "1"), ("unverified", "1")]  # a way no entry used has no row
+    assert "Not verified (1): why" in out
+    assert re.findall(r'<li id="audit-([a-z-]+)">', out) == ["c-lost"]
+    assert "<b>Not verified:</b> The page could not be seen when the references were checked." in out
 
 
 # --------------------------------------------------------------------------- the session planner

@@ -17,9 +17,12 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import yaml
+from babel import Locale
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -48,6 +51,15 @@ Topic = Literal[
 ]
 
 
+Verification = Literal["doi", "abstract", "page", "source-document", "unverified"]
+
+
+def _is_site_root(url: str) -> bool:
+    """True for an address that names only a site: https://example.org or https://example.org/."""
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query and not parts.fragment
+
+
 class Reference(_Strict):
     key: Key
     kind: Literal["article", "book", "chapter", "web", "report"]
@@ -65,6 +77,21 @@ class Reference(_Strict):
     label: ShortText | None = None
     """A short name for in-text citations when the author is a long organisation name."""
     topics: list[Topic] = Field(default_factory=list)
+    verified: Verification
+    """How the entry was checked against the work itself: by the record its DOI leads to, by its
+    abstract, by the web page at its address, by the source document it is, or not at all."""
+    why: Text | None = None
+    """For an unverified entry, why it could not be checked (shown to learners with the entry)."""
+    checked: Text | None = None
+    """What was seen when it was checked, for the editors (not shown to learners)."""
+
+    @field_validator("url")
+    @classmethod
+    def _not_a_home_page(cls, url: str | None) -> str | None:
+        if url and _is_site_root(url):
+            raise ValueError(
+                f"the address {url} is only a website's home page: give the address of the page or article itself")
+        return url
 
     @model_validator(mode="after")
     def _locatable(self) -> Reference:
@@ -72,6 +99,10 @@ class Reference(_Strict):
             raise ValueError("a reference needs a DOI or a URL, or must be a book")
         if self.year is None and not self.note:
             raise ValueError("the year is missing: give it, or add a note saying it is unknown")
+        if self.verified == "unverified" and not self.why:
+            raise ValueError("an unverified entry needs `why`: say in a plain sentence why it could not be checked")
+        if self.verified != "unverified" and self.why:
+            raise ValueError("`why` is only for an unverified entry; say what was seen in `checked`")
         return self
 
     @property
@@ -700,7 +731,7 @@ class Study(_Strict):
     main_result: Text
     effects: list[Effect] = Field(default_factory=list)
     unknown: Text | None = None
-    """What the kit's editors could not find in the source (figures left empty on purpose)."""
+    """What the publication, or the abstract that was checked, does not report (figures left empty on purpose)."""
 
 
 class Evidence(_Strict):
@@ -736,11 +767,17 @@ class RecordingPolicy(_Strict):
     """The pledge's sentence on recording; may contain {organiser}."""
 
 
+class PledgeLine(SourcedLine):
+    by_policy: dict[Key, Text] = Field(default_factory=dict)
+    """The line's wording under a recording policy (by its id) where ``text`` would not fit it:
+    a pledge for a session nobody records must not speak of the organiser's recording."""
+
+
 class Pledge(_Strict):
     title: ShortText
     intro: Text
     """The opening sentence; may contain {group}, {organiser} and {date}."""
-    contents: list[SourcedLine] = Field(min_length=7, max_length=7)
+    contents: list[PledgeLine] = Field(min_length=7, max_length=7)
     """The seven contents of the consensus's confidentiality pledge."""
     recording: list[RecordingPolicy] = Field(min_length=1)
     closing: Text
@@ -768,6 +805,11 @@ class OnlineGroups(_Strict):
     def _consistent(self) -> OnlineGroups:
         _no_duplicates([c.id for c in self.pledge.contents], "pledge content id")
         _no_duplicates([r.id for r in self.pledge.recording], "recording policy id")
+        policies = {r.id for r in self.pledge.recording}
+        for c in self.pledge.contents:
+            for pid in c.by_policy:
+                if pid not in policies:
+                    raise ValueError(f"the pledge content '{c.id}' has a wording for the recording policy '{pid}', which is not among the policies")
         _no_duplicates([s.id for s in self.checklist], "checklist step id")
         _no_duplicates([i.id for s in self.checklist for i in s.items], "checklist item id")
         return self
@@ -900,16 +942,28 @@ class TeachingNote(_Strict):
     """How to handle a learner upset by this module's material."""
 
 
+class ContentNoteEntry(_Strict):
+    """One piece of material that carries a content note, as the guide lists it for the tutor."""
+
+    kind: Literal["case", "scenario", "frame-scenario", "transcript"]
+    """case: data/cases/; scenario: the leader simulator (data/scenarios/); frame-scenario: module 2's
+    'Is the frame holding?' (ground_rules.yaml); transcript: the annotated session."""
+    id: Key
+
+
 class Guide(_Strict):
     """``data/guide.yaml``: the facilitator guide's course plans and teaching notes."""
 
     plans: list[CoursePlan] = Field(min_length=4)
     notes: list[TeachingNote] = Field(min_length=1)
+    content_notes: list[ContentNoteEntry] = Field(min_length=1)
+    """Every piece of material with a content note (a data test checks it against the data)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Guide:
         _no_duplicates([p.id for p in self.plans], "plan id")
         _no_duplicates([n.module for n in self.notes], "teaching note module")
+        _no_duplicates([f"{c.kind}:{c.id}" for c in self.content_notes], "content note entry")
         return self
 
     def cited_keys(self) -> set[str]:
@@ -989,17 +1043,70 @@ class Glossary(_Strict):
 
 
 # --------------------------------------------------------------------------- interface text
-class UIText(BaseModel):
-    """Every learner-facing string the code shows, so that it can be translated."""
+LOCALE = "en"
+"""The language of ``data/ui/en.yaml``: its plural forms are picked by this locale's rules."""
+
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+class _PluralForms(BaseModel):
+    """A sentence with a number in it, one form per CLDR plural category of the language.
+
+    English needs ``one`` and ``other``; Russian adds ``few`` and ``many``; Chinese has only
+    ``other``. ``other`` is required: it is the form used for any category not given.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    strings: dict[Key, Text]
+    zero: Text | None = None
+    one: Text | None = None
+    two: Text | None = None
+    few: Text | None = None
+    many: Text | None = None
+    other: Text
+
+
+# Kept as a plain dict after validation, so that the browser receives {one: ..., other: ...}.
+PluralText = Annotated[_PluralForms, AfterValidator(lambda p: p.model_dump(exclude_none=True))]
+
+
+def plural_category(n: int, locale: str = LOCALE) -> str:
+    """The CLDR plural category of ``n`` in ``locale`` ("one", "few", "other", ...), from Babel."""
+    return Locale.parse(locale).plural_form(abs(n))
+
+
+def pick_plural(forms, n: int, locale: str = LOCALE) -> str:
+    """The form of ``forms`` ({category: text}, or a plain text) for the number ``n``."""
+    if isinstance(forms, str):
+        return forms
+    return forms.get(plural_category(n, locale)) or forms["other"]
+
+
+class UIText(BaseModel):
+    """Every learner-facing string the code shows, so that it can be translated.
+
+    A text is a string, or (for a sentence with a number) its plural forms: ``{one: "{count}
+    module", other: "{count} modules"}``; :meth:`plural` picks the form for a number.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    strings: dict[Key, Text | PluralText]
 
     def __getitem__(self, key: str) -> str:
         try:
-            return self.strings[key]
+            value = self.strings[key]
         except KeyError:
             raise ContentError("ui/en.yaml", f"the text '{key}' is missing") from None
+        if not isinstance(value, str):
+            raise ContentError("ui/en.yaml", f"the text '{key}' has plural forms: it needs a number")
+        return value
+
+    def plural(self, key: str, count: int, **values) -> str:
+        """The text ``key`` in its form for ``count``, with {count} and the other placeholders filled."""
+        try:
+            forms = self.strings[key]
+        except KeyError:
+            raise ContentError("ui/en.yaml", f"the text '{key}' is missing") from None
+        return pick_plural(forms, count).format(count=count, **values)
 
 
 # --------------------------------------------------------------------------- loading
@@ -1088,9 +1195,32 @@ def _load_cached(path: str, relpath: str, mtime: int):
 
 
 def describe(exc: ValidationError, raw: dict) -> str:
-    """The first validation problem in plain words: which record, which field, what is wrong."""
-    err = exc.errors(include_url=False)[0]
-    loc = list(err["loc"])
+    """The first validation problem in plain words: which record, which field, what is wrong; then, briefly,
+    the other problems of the same record, so that one edit can mend them all."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    parts = _where(first["loc"], raw)
+    message = f"{', '.join(parts)}: {_plain(first)}" if parts else _plain(first)
+    record = _record_prefix(first["loc"])
+    if record is not None:
+        more = [e for e in errors[1:] if _record_prefix(e["loc"]) == record][:3]
+        for err in more:
+            rest = _where(err["loc"], raw)[len(_where(record, raw)):]
+            message += f"; also {', '.join(rest) or 'the record'}: {_plain(err)}"
+    return message
+
+
+def _record_prefix(loc) -> tuple | None:
+    """The location of the record an error is in (up to its first list index), or None."""
+    for i, step in enumerate(loc):
+        if isinstance(step, int):
+            return tuple(loc[: i + 1])
+    return None
+
+
+def _where(loc, raw: dict) -> list[str]:
+    """'record 2 ('salinsky2009')', 'field 'title'': where in the file a problem is."""
+    loc = list(loc)
     parts = []
     node = raw
     seen_record = False
@@ -1109,9 +1239,7 @@ def describe(exc: ValidationError, raw: dict) -> str:
             if i == len(loc) - 1 or not isinstance(loc[i + 1], int):
                 parts.append(f"field '{step}'")
             node = node.get(step) if isinstance(node, dict) else None
-    message = _plain(err)
-    where = ", ".join(parts)
-    return f"{where}: {message}" if where else message
+    return parts
 
 
 def _plain(err: dict) -> str:

@@ -40,13 +40,14 @@ def study_rows(ev: Evidence, bib: Bibliography) -> list[dict]:
     return rows
 
 
-def effects_figure(ev: Evidence, no_ci: str) -> dict | None:
-    """Every reported effect size with its 95% CI, one row each; None when the data has none."""
+def effects_figure(ev: Evidence, no_ci: str, bib: Bibliography) -> dict | None:
+    """Every reported effect size with its 95% CI, one row each, labelled with its subgroup and its short
+    citation ('Nurses (Gong et al. 2024)'); None when the data has none."""
     rows = [(s, e) for s in ev.studies for e in s.effects]
     if not rows:
         return None
     return figures.forest_figure(
-        [f"{s.title}: {e.label}" for s, e in rows],
+        [f"{e.label} ({bib.by_key[s.reference].short})" for s, e in rows],
         [e.estimate for _, e in rows],
         [e.ci_low for _, e in rows],
         [e.ci_high for _, e in rows],
@@ -69,8 +70,8 @@ class EvidenceExplorer(BrowserSafe, anywidget.AnyWidget):
 def explorer(t: UIText, asset_version: str) -> EvidenceExplorer:
     ev = content.evidence()
     bib = content.require_sources(ev.cited_keys(), "evidence.yaml")
-    fig = effects_figure(ev, t["ev-no-ci"]) or {}
-    effects = [f"{s.title}, {e.label}: {e.measure} {e.estimate:g}"
+    fig = effects_figure(ev, t["ev-no-ci"], bib) or {}
+    effects = [f"{bib.by_key[s.reference].short}, {e.label}: {e.measure} {e.estimate:g}"
                + (f" ({e.ci_low:g} to {e.ci_high:g})" if e.ci_low is not None else "")
                for s in ev.studies for e in s.effects]
     widget = EvidenceExplorer(

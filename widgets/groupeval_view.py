@@ -8,6 +8,8 @@ class, the browser sends them straight to the course site's class poll
 
 from __future__ import annotations
 
+import os
+
 import anywidget
 import traitlets
 
@@ -18,12 +20,12 @@ from .guard import BrowserSafe
 LEARNER_KEYS = (
     "ge-send-title", "ge-send-explain", "ge-class-code", "ge-send", "ge-need-code", "ge-need-all", "ge-sending",
     "ge-status-received", "ge-status-already-sent", "ge-status-unknown-class", "ge-status-invalid", "ge-status-failed",
-    "ge-status-forbidden", "ge-status-unavailable",
+    "ge-status-forbidden", "ge-status-unavailable", "ge-status-too-many",
 )
 INSTRUCTOR_KEYS = (
     "cp-title", "cp-explain", "cp-open", "cp-opened", "cp-code", "cp-key", "cp-key-explain", "cp-refresh", "cp-loading",
     "cp-failed", "cp-responses", "cp-hidden", "cp-shown-some", "cp-shown-all", "cp-next", "cp-statement",
-    "cp-table-caption", "cp-unknown-class", "cp-wrong-key", "cp-forbidden", "cp-unavailable",
+    "cp-table-caption", "cp-unknown-class", "cp-wrong-key", "cp-forbidden", "cp-unavailable", "cp-too-many",
 )
 
 
@@ -47,4 +49,10 @@ def build(ge: GroupEvaluation, t: UIText, mode: str = "learner") -> GroupEvaluat
         },
         texts={k: t[k] for k in keys},
     )
+    if mode == "learner":
+        # What a learner should know before sending depends on who can send: under JupyterHub
+        # (the kernel has the hub's JUPYTERHUB_USER) each login answers a class once; on the
+        # plain site anyone can, the class's own instructor included.
+        caution = "ge-send-caution-login" if os.environ.get("JUPYTERHUB_USER") else "ge-send-caution-open"
+        widget.meta = {**widget.meta, "caution": t[caution]}
     return widget

@@ -202,9 +202,21 @@ def reflection(prompt_id: str) -> Reflection:
     return Reflection(prompt_id=p.id, prompt=p.prompt, hint=p.hint or "", texts=texts)
 
 
+def attempted(answers: dict, item_ids: list[str]) -> list[str]:
+    """The items of ``item_ids`` that have a stored answer (right or wrong) in ``answers``."""
+    return [i for i in item_ids if isinstance(answers, dict) and i in answers]
+
+
 @_safe
 def complete_module(module_id: str):
-    """'Mark this module complete', and the learner's data panel (export, import, delete)."""
+    """'Mark this module complete' (once its knowledge check is tried in full), and the data panel.
+
+    The rule: every item of ``data/quizzes/<module_id>.yaml`` has a stored answer in the
+    learner's browser, right or wrong. Until then the button is off and the card says how many
+    questions are not yet tried; a completed module can be unmarked. When the quiz file cannot
+    be read, the rule cannot be checked and the module can be marked as before (the page shows
+    the quiz's own error message).
+    """
     t = _t()
     if not re.fullmatch(r"[0-9]{2}_[a-z_]+", module_id):
         raise content.ContentError("course_map.yaml", f"there is no module '{module_id}'")
@@ -212,6 +224,10 @@ def complete_module(module_id: str):
         number = content.course_map().module(module_id).number
     except content.ContentError:
         number = int(module_id[:2])  # a broken course map must not stop a learner marking progress
+    try:
+        item_ids: list[str] | None = [i.id for i in content.quiz(module_id).items]
+    except content.ContentError:
+        item_ids = None  # no readable knowledge check: nothing to require
     store = get_store(_store_texts(t))
     button = Button(
         description=t["complete-button"].format(number=number), button_style="primary", layout=w.Layout(width="auto", align_self="flex-start")
@@ -220,16 +236,51 @@ def complete_module(module_id: str):
     state = HTMLWidget("")
     state.add_class("kit-complete-state")
 
+    def missing() -> int:
+        if item_ids is None:
+            return 0
+        return len(item_ids) - len(attempted(store.quiz.get(module_id, {}), item_ids))
+
     def show(_=None):
         entry = store.progress.get(module_id)
         if entry:
             state.value = f'<p class="kit-feedback kit-right" role="status">{html.escape(t["complete-done"].format(date=entry["completed"]))}</p>'
-            button.description = t["complete-again"]
-        else:
+            button.description = t["complete-undo"].format(number=number)
+            button.button_style = ""
+            button.disabled = False
+            return
+        button.description = t["complete-button"].format(number=number)
+        button.button_style = "primary"
+        if not store.loaded:
+            # The browser has not yet said what is stored: say nothing rather than something wrong.
             state.value = f'<p class="kit-muted">{html.escape(t["complete-explain"])}</p>'
+            button.disabled = True
+            return
+        if item_ids is None:
+            state.value = f'<p class="kit-muted">{html.escape(t["complete-explain-no-check"])}</p>'
+            button.disabled = False
+            return
+        left = missing()
+        if left:
+            todo = html.escape(t.plural("complete-missing", left, total=len(item_ids)))
+            state.value = (
+                f'<p class="kit-muted">{html.escape(t["complete-explain"])}</p>'
+                f'<p class="kit-complete-missing" role="status" data-missing="{left}">{todo}</p>'
+            )
+        else:
+            state.value = f'<p class="kit-complete-ready" role="status">{html.escape(t["complete-ready"])}</p>'
+        button.disabled = bool(left)
 
-    button.on_click(lambda _: store.mark_complete(module_id))
-    store.observe(show, names="progress")
+    def clicked(_):
+        if store.is_complete(module_id):
+            store.unmark_complete(module_id)
+        elif not store.loaded or missing():
+            show()  # refused: the card already says what is missing
+        else:
+            store.mark_complete(module_id)
+
+    button.on_click(clicked)
+    store.observe(show, names=["progress", "quiz", "loaded"])
     show()
     head = HTMLWidget(f"<h3>{html.escape(t['complete-title'])}</h3>")
     card = VBox([head, state, button])
@@ -372,11 +423,12 @@ def case_library():
 
 
 @_safe
-def role_play(preset_id: str = "classic-in-person"):
+def role_play(preset_id: str | None = None):
     """A guided role-play: case, role assignment, printed cards, the timer with prompts per role, debrief."""
+    from .roleplay_view import ROLE_PLAY_PRESET
     from .roleplay_view import role_play as build
 
-    return build(_t(), preset_id)
+    return build(_t(), preset_id or ROLE_PLAY_PRESET)
 
 
 @_safe
@@ -473,6 +525,14 @@ def reading_list() -> HTML:
 
 
 @_safe
+def sources_audit() -> HTML:
+    """About the sources: how every bibliography entry was checked, and the entries not yet confirmed."""
+    from .resources_view import sources_audit_html
+
+    return HTML(sources_audit_html(_t(), format_reference))
+
+
+@_safe
 def glossary() -> HTML:
     """The glossary (data/glossary.yaml), alphabetical, with anchors the modules link to."""
     from .resources_view import glossary_html
@@ -502,6 +562,14 @@ def teaching_notes() -> HTML:
     from .resources_view import teaching_notes_html
 
     return HTML(teaching_notes_html(_t()))
+
+
+@_safe
+def content_notes() -> HTML:
+    """The facilitator guide's list of material with a content note (data/guide.yaml)."""
+    from .resources_view import content_notes_html
+
+    return HTML(content_notes_html(_t()))
 
 
 @_safe
@@ -541,6 +609,8 @@ def format_reference(r: content.Reference) -> str:
         bits.append(f'<a href="{html.escape(r.link)}" rel="noopener" target="_blank">{html.escape(label)}</a>')
     if r.note:
         bits.append(f'<span class="kit-muted">{html.escape(r.note)}</span>')
+    if r.verified == "unverified":
+        bits.append(f'<span class="kit-unverified"><b>{html.escape(_t()["ref-unverified"])}</b> {html.escape(r.why or "")}</span>')
     return " ".join(bits)
 
 

@@ -27,7 +27,7 @@ CHECK_KEYS = ("check-title", "check-explain", "check-start", "check-summary", "c
 class PledgeGenerator(BrowserSafe, anywidget.AnyWidget):
     _esm = bundle("dom.js", "pledge_core.js", "pledge.js")
     texts = traitlets.Dict().tag(sync=True)
-    template = traitlets.Dict(help="{title, intro, contents: [7 texts], recording: [{id, label, text}], closing, sign_line}").tag(sync=True)
+    template = traitlets.Dict(help="{title, intro, contents: [7 x {text, by_policy: {policy id: text}}], recording: [{id, label, text}], closing, sign_line}").tag(sync=True)
 
 
 def pledge_generator(online: OnlineGroups, t: UIText) -> PledgeGenerator:
@@ -35,7 +35,7 @@ def pledge_generator(online: OnlineGroups, t: UIText) -> PledgeGenerator:
     w = PledgeGenerator(
         texts={k: t[k] for k in PLEDGE_KEYS},
         template={
-            "title": p.title, "intro": p.intro, "contents": [c.text for c in p.contents],
+            "title": p.title, "intro": p.intro, "contents": [{"text": c.text, "by_policy": dict(c.by_policy)} for c in p.contents],
             "recording": [{"id": r.id, "label": r.label, "text": r.text} for r in p.recording],
             "closing": p.closing, "sign_line": p.sign_line,
         },

@@ -24,6 +24,18 @@ it keeps, and nothing else:
     primary key ``(class_id, token_hash)``. In SQLite the table has no rowid,
     so not even the order in which responses arrived is kept (keep it so: no
     order or time column here).
+``poll_sender``
+    Only where every learner is a login (JupyterHub: the site passes the
+    login name as ``sender``): ``class_id`` and ``sender_hash``, an HMAC of
+    the class id and the login name under the site's secret
+    (:func:`hash_sender`), so that each person answers a class once, whatever
+    browser or token they use, and an instructor cannot pad a batch with
+    answers of their own (see below). Nothing in it ties a sender to an
+    answer: no column in common but the class, no order in SQLite (no rowid).
+    In PostgreSQL, rows sit in the order they were written, in both tables;
+    someone holding the database *and* the site's secret *and* a list of
+    logins could line the two orders up, which is why the secret is never
+    stored in the database.
 
 What the instructor sees, and why it is released in batches: per statement, how
 many learners gave each number from 0 to 9, and only from :data:`THRESHOLD` (5)
@@ -38,7 +50,13 @@ view (:meth:`PollStore.results`) shows the total number of responses, that
 snapshot with ``shown_n``, and ``next_at``, the count at which the next batch
 is released. Any two views therefore differ by at least five people's answers.
 Since responses keep no order, the snapshot cannot be computed later for "the
-first 10": it is taken at the moment it happens. (A reader of the database
+first 10": it is taken at the moment it happens. What batches cannot stop: whoever
+holds the key can send answers of their own. On a site where anyone can send
+(the plain course site), an instructor who sends four made-up answers and waits
+for the fifth learner can subtract their own and read that learner's numbers;
+the learner's page says so before sending. Where every learner is a login
+(``sender``), each person sends once, so the key holder can add one answer,
+not four. (A reader of the database
 could tell which responses can have made up an earlier batch; that reader sees
 every response's numbers anyway, and nothing that identifies anyone.)
 
@@ -199,6 +217,26 @@ def hash_token(class_id: str, token: str) -> str:
         64 hex characters. The same token gives unrelated hashes in two classes.
     """
     return hashlib.sha256(f"{class_id}{token}".encode("ascii")).hexdigest()
+
+
+def hash_sender(secret: bytes, class_id: str, sender: str) -> str:
+    """The keyed per-class hash of a logged-in person, ``HMAC-SHA256(secret, class_id || name)``, hex.
+
+    Used where every learner is a login (JupyterHub), so that each person sends once per
+    class whatever browser or token they use. It is kept in ``poll_sender``, apart from the
+    answers, with nothing that links the two (module docstring): a reader of the database
+    cannot tell who sent without the site's secret, and cannot tell what anyone sent.
+
+    Parameters
+    ----------
+    secret : bytes
+        The site's secret (never stored in the database).
+    class_id : str
+        The class's internal id.
+    sender : str
+        The person's login name.
+    """
+    return hmac.new(secret, f"{class_id}\n{sender}".encode(), hashlib.sha256).hexdigest()
 
 
 def valid_token(token: object) -> bool:
@@ -402,6 +440,10 @@ class PollStore:
         Responses from which the instructor's view shows the numbers.
     today : callable, optional
         Gives today's date (tests pass a fake clock).
+    sender_secret : bytes, optional
+        The secret for :func:`hash_sender` (one response per person, under a hub login): the
+        same for every server that shares the store, and kept out of the database
+        (``BALINT_KIT_POLL_SECRET``; the JupyterHub configuration makes one).
     """
 
     kind = "?"
@@ -424,6 +466,7 @@ class PollStore:
         expiry_days: int = EXPIRY_DAYS,
         threshold: int = THRESHOLD,
         today: Callable[[], _dt.date] = _dt.date.today,
+        sender_secret: bytes = b"",
     ):
         if not 1 <= statements <= MAX_STATEMENTS:
             raise ValueError(f"a class answers 1 to {MAX_STATEMENTS} statements, not {statements}")
@@ -433,6 +476,7 @@ class PollStore:
         self.expiry_days = expiry_days
         self.threshold = threshold
         self._today = today
+        self.sender_secret = bytes(sender_secret)
         self._ready = False
         self._ready_lock = threading.Lock()
 
@@ -471,6 +515,10 @@ class PollStore:
         cutoff = self._date(self._today())
         cur.execute(
             self._sql("DELETE FROM poll_response WHERE class_id IN (SELECT id FROM poll_class WHERE expires_on < ?)"),
+            (cutoff,),
+        )
+        cur.execute(
+            self._sql("DELETE FROM poll_sender WHERE class_id IN (SELECT id FROM poll_class WHERE expires_on < ?)"),
             (cutoff,),
         )
         cur.execute(self._sql("DELETE FROM poll_class WHERE expires_on < ?"), (cutoff,))
@@ -545,8 +593,8 @@ class PollStore:
                     return code, key
         raise PollError("no free class code was found")  # pragma: no cover - 31**6 codes
 
-    def submit(self, code: object, token: object, answers: object) -> str:
-        """Store one learner's answers to a class, once per browser.
+    def submit(self, code: object, token: object, answers: object, sender: str | None = None) -> str:
+        """Store one learner's answers to a class, once per browser (and once per person with ``sender``).
 
         When this response brings the class to its next release
         (:func:`next_release`: 5, 10, 15, ... responses), the counts of all its
@@ -561,14 +609,24 @@ class PollStore:
             The browser's random token for this class (16-128 of ``[A-Za-z0-9_-]``).
         answers : list of int
             One whole number from 0 to 9 per statement.
+        sender : str, optional
+            The login name of the person sending, where every learner is a login
+            (JupyterHub): a person who has answered this class already gets
+            ``"already-sent"`` whatever token they send. Only :func:`hash_sender`
+            of it is kept, in a table of its own with nothing that ties it to the
+            answers, under the store's ``sender_secret`` (without one, under the
+            class's id, which a reader of the database can see: they could then
+            tell who sent, though still not what).
 
         Returns
         -------
         str
-            ``"received"``; ``"already-sent"`` if this token has answered this
-            class; ``"unknown-class"``; or ``"invalid"`` (nothing is stored).
+            ``"received"``; ``"already-sent"`` if this token (or this sender) has
+            answered this class; ``"unknown-class"``; or ``"invalid"`` (nothing is stored).
         """
         if not valid_token(token) or not valid_answers(answers):
+            return INVALID
+        if sender is not None and (not isinstance(sender, str) or not sender):
             return INVALID
         self._ensure_schema()
         with self._transaction() as cur:
@@ -578,6 +636,14 @@ class PollStore:
                 return UNKNOWN_CLASS
             if len(answers) != cls.statements:
                 return INVALID
+            sender_hash = None
+            if sender is not None:
+                sender_hash = hash_sender(self.sender_secret or cls.id.encode(), cls.id, sender)
+                cur.execute(
+                    self._sql("SELECT 1 FROM poll_sender WHERE class_id = ? AND sender_hash = ?"), (cls.id, sender_hash)
+                )
+                if cur.fetchone() is not None:
+                    return ALREADY_SENT
             cur.execute(
                 self._sql(
                     "INSERT INTO poll_response (class_id, token_hash, answers) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
@@ -586,6 +652,12 @@ class PollStore:
             )
             if cur.rowcount != 1:
                 return ALREADY_SENT
+            if sender_hash is not None:
+                # The class row is held (PostgreSQL: FOR UPDATE; SQLite: one writer), so no one
+                # else can have added this sender since the look-up above.
+                cur.execute(
+                    self._sql("INSERT INTO poll_sender (class_id, sender_hash) VALUES (?, ?)"), (cls.id, sender_hash)
+                )
             self._release_if_due(cur, cls)
             return RECEIVED
 
@@ -734,6 +806,13 @@ class SQLiteStore(PollStore):
             PRIMARY KEY (class_id, token_hash)
         ) WITHOUT ROWID
         """,
+        """
+        CREATE TABLE IF NOT EXISTS poll_sender (
+            class_id    TEXT NOT NULL REFERENCES poll_class (id) ON DELETE CASCADE,
+            sender_hash TEXT NOT NULL,
+            PRIMARY KEY (class_id, sender_hash)
+        ) WITHOUT ROWID
+        """,
     )
 
 
@@ -795,6 +874,15 @@ class PostgresStore(PollStore):
                     token_hash  TEXT NOT NULL,
                     answers     TEXT NOT NULL CHECK (answers ~ '^[0-9]{{1,{MAX_STATEMENTS}}}$'),
                     PRIMARY KEY (class_id, token_hash)
+                )
+                """
+            )
+            cur.execute(
+                """
+                CREATE TABLE IF NOT EXISTS poll_sender (
+                    class_id    TEXT NOT NULL REFERENCES poll_class (id) ON DELETE CASCADE,
+                    sender_hash TEXT NOT NULL,
+                    PRIMARY KEY (class_id, sender_hash)
                 )
                 """
             )

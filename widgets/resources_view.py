@@ -31,13 +31,40 @@ def reading_list(t: UIText, format_reference) -> str:
         if not refs:
             continue
         refs.sort(key=lambda r: (r.authors[0].lower(), r.year or 0, r.title))
-        items = "".join(f'<li id="read-{topic}-{r.key}">{format_reference(r)}</li>' for r in refs)
+        items = "".join(f'<li id="read-{topic}-{r.key}" data-key="{r.key}">{format_reference(r)}</li>' for r in refs)
         sections.append(
             f'<section class="kit-reading-topic" data-topic="{topic}"><h2>{html.escape(t["topic-" + topic])} '
             f'<span class="kit-muted kit-small">({len(refs)})</span></h2><ul>{items}</ul></section>'
         )
     total = html.escape(t["reading-total"].format(count=len(bib.entries)))
     return f'<section class="kit-card kit-reading"><p class="kit-muted">{total}</p>{"".join(sections)}</section>'
+
+
+AUDIT_ORDER = ("doi", "abstract", "page", "source-document", "unverified")
+
+
+def sources_audit_html(t: UIText, format_reference) -> str:
+    """How the bibliography was checked: a count for each way, then every unverified entry with its reason."""
+    bib = content.bibliography()
+    counts = {way: sum(1 for r in bib.entries if r.verified == way) for way in AUDIT_ORDER}
+    rows = "".join(
+        f'<tr data-verified="{way}"><th scope="row">{html.escape(t["audit-" + way])}</th><td>{counts[way]}</td></tr>'
+        for way in AUDIT_ORDER if counts[way]
+    )
+    open_refs = sorted((r for r in bib.entries if r.verified == "unverified"),
+                       key=lambda r: (r.authors[0].lower(), r.year or 0, r.title))
+    items = "".join(f'<li id="audit-{r.key}">{format_reference(r)}</li>' for r in open_refs)
+    unverified = (
+        f'<h3>{html.escape(t["audit-unverified-title"].format(count=len(open_refs)))}</h3><ul class="kit-audit-open">{items}</ul>'
+        if open_refs else f'<p>{html.escape(t["audit-none-unverified"])}</p>'
+    )
+    return (
+        f'<section class="kit-card kit-sources-audit" aria-label="{html.escape(t["audit-title"])}">'
+        f'<p>{html.escape(t["audit-intro"].format(count=len(bib.entries)))}</p>'
+        f'<table class="kit-map-table kit-audit-table"><thead><tr><th scope="col">{html.escape(t["audit-col-how"])}</th>'
+        f'<th scope="col">{html.escape(t["audit-col-count"])}</th></tr></thead><tbody>{rows}</tbody></table>'
+        f'{unverified}</section>'
+    )
 
 
 def glossary_html(t: UIText) -> str:
@@ -159,6 +186,58 @@ def course_plans_html(t: UIText) -> str:
     return f'<section class="kit-card kit-plans">{"".join(cards)}</section>'
 
 
+# Where each kind of material with a content note is met (links from the guide's page).
+_CONTENT_NOTE_PAGES = {
+    "case": ("../05_role_play.ipynb", "05_role_play"),
+    "scenario": ("../04_leadership.ipynb", "04_leadership"),
+    "frame-scenario": ("../02_ground_rules.ipynb", "02_ground_rules"),
+    "transcript": ("../resources/transcript.ipynb", None),
+}
+
+
+def content_notes_html(t: UIText) -> str:
+    """The guide's list of material with a content note, each with its note as the data gives it."""
+    g = content.guide()
+    modules = {m.id: m for m in content.course_map().modules}
+    frames = {s.id: s for s in content.ground_rules().scenarios}
+    rows = []
+    for entry in g.content_notes:
+        if entry.kind == "case":
+            if entry.id not in content.case_ids():
+                raise content.ContentError("guide.yaml", f"the content-note list names the case '{entry.id}', which is not in data/cases/")
+            item = content.case(entry.id)
+            title, note = item.title, item.content_note
+        elif entry.kind == "scenario":
+            if entry.id not in content.scenario_ids():
+                raise content.ContentError("guide.yaml", f"the content-note list names the scenario '{entry.id}', which is not in data/scenarios/")
+            item = content.scenario(entry.id)
+            title, note = item.title, item.content_note
+        elif entry.kind == "frame-scenario":
+            if entry.id not in frames:
+                raise content.ContentError("guide.yaml", f"the content-note list names the frame scenario '{entry.id}', which is not in ground_rules.yaml")
+            title, note = frames[entry.id].situation, frames[entry.id].content_note
+        else:
+            tr = content.transcript()
+            title, note = tr.title, tr.content_note
+        if not note:
+            raise content.ContentError("guide.yaml", f"the content-note list names the {entry.kind} '{entry.id}', which has no content note")
+        href, module_id = _CONTENT_NOTE_PAGES[entry.kind]
+        m = modules.get(module_id) if module_id else None
+        where = t["plan-module"].format(number=m.number, title=m.title) if m else t[f"cn-kind-{entry.kind}"]
+        # A frame scenario has no title: its situation is shown in plain type, a title in bold.
+        label = html.escape(title) if entry.kind == "frame-scenario" else f"<b>{html.escape(title)}</b>"
+        rows.append(
+            f'<tr data-kind="{entry.kind}" data-id="{html.escape(entry.id)}"><td>{label}<br>'
+            f'<span class="kit-muted kit-small">{html.escape(t[f"cn-kind-{entry.kind}"])}</span></td>'
+            f'<td><a href="{href}">{html.escape(where)}</a></td><td>{html.escape(note)}</td></tr>'
+        )
+    return (
+        f'<section class="kit-card kit-content-notes"><div class="kit-table-wrap"><table class="kit-map-table kit-cn-table">'
+        f'<thead><tr><th scope="col">{html.escape(t["cn-col-material"])}</th><th scope="col">{html.escape(t["cn-col-where"])}</th>'
+        f'<th scope="col">{html.escape(t["cn-col-note"])}</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>'
+    )
+
+
 def teaching_notes_html(t: UIText) -> str:
     g = content.guide()
     modules = {m.id: m for m in content.course_map().modules}
@@ -184,7 +263,7 @@ class _Page(BrowserSafe, anywidget.AnyWidget):
     _esm = bundle("dom.js", "resources.js")
     mode = traitlets.Unicode().tag(sync=True)
     texts = traitlets.Dict().tag(sync=True)
-    modules = traitlets.List(help="[{id, number, title, minutes, items}] from the course map and quizzes").tag(sync=True)
+    modules = traitlets.List(help="[{id, number, title, minutes, items, item_ids}] from the course map and quizzes").tag(sync=True)
 
 
 def _modules() -> list[dict]:
@@ -193,10 +272,11 @@ def _modules() -> list[dict]:
         if m.status != "ready":
             continue
         try:
-            items = len(content.quiz(m.id).items)
+            item_ids = [i.id for i in content.quiz(m.id).items]
         except content.ContentError:
-            items = 0
-        out.append({"id": m.id, "number": m.number, "title": m.title, "minutes": m.minutes, "items": items})
+            item_ids = []
+        out.append({"id": m.id, "number": m.number, "title": m.title, "minutes": m.minutes,
+                    "items": len(item_ids), "item_ids": item_ids})
     return out
 
 

@@ -139,7 +139,12 @@ def solo_rehearsal(t: UIText) -> SoloRehearsal:
     return wdg
 
 
-def role_play(t: UIText, preset_id: str = "classic-in-person"):
+ROLE_PLAY_PRESET = "abs-45"
+"""The role-play's format until the leader chooses another: the American 45-minute one, which
+module 5 and the instructor page recommend for a class of about an hour."""
+
+
+def role_play(t: UIText, preset_id: str = ROLE_PLAY_PRESET):
     """The guided role-play with its phase timer below it."""
     from . import timer as timer_module
 

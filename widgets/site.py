@@ -25,29 +25,34 @@ what this module adds on top of stock Voila:
 
 from __future__ import annotations
 
+import hmac
 import inspect
 import json
 import logging
 import os
+import secrets
 import uuid
 from pathlib import Path
 from typing import ClassVar
 
+import jinja2
 import plotly
 import tornado.ioloop
 import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
 from tornado.log import access_log, app_log
-from traitlets import Int, TraitError, Unicode
+from traitlets import Bool, Int, List, TraitError, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.treehandler import VoilaTreeHandler
 
-from . import content, poll
+from . import content, front, poll
+from .throttle import Throttle
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = Path(__file__).resolve().parent / "static"
+TEMPLATE = ROOT / "share" / "jupyter" / "voila" / "templates" / "balint"
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data"
 ASSET_VERSION = f"kit-0.1.0-plotly-{plotly.__version__}"
 
@@ -109,6 +114,15 @@ def page_config_hook(page_config, base_url, settings, log, voila_configuration, 
     except content.ContentError:
         page_config["balintText"] = {}
     return page_config
+
+
+def _error_texts() -> dict[str, str]:
+    """The error page's sentences (data/ui/en.yaml); plain English if that file cannot be read."""
+    try:
+        strings = content.ui().strings
+    except content.ContentError:
+        return {"error-title-other": "Error", "error-other": "The course site could not show this page.", "error-home": "Home"}
+    return {k: v for k, v in strings.items() if k.startswith("error-")}
 
 
 def _ui(key: str, default: str) -> str:
@@ -174,6 +188,7 @@ class CourseVoilaHandler(TornadoVoilaHandler):
     async def get(self, path=None):
         # Touching the token sets the _xsrf cookie, which the page's shutdown beacon needs.
         self.xsrf_token  # noqa: B018
+        set_poll_token(self)
         try:
             await super().get(path)
         except KernelCapReached:
@@ -202,6 +217,28 @@ class KitStaticHandler(tornado.web.StaticFileHandler):
 
 
 # --------------------------------------------------------------------------- the class poll
+POLL_TOKEN_COOKIE = "kit_poll_xsrf"
+"""The class poll's XSRF cookie: a value signed with the server's secret (tornado's
+``create_signed_value``), set by every course page and echoed by the page's script in
+the ``X-Kit-Poll-Token`` header. Unlike tornado's ``_xsrf`` (a double-submit cookie that
+any client can make up: ``_xsrf=abc`` with ``X-XSRFToken: abc``), only this server can
+make one."""
+POLL_TOKEN_DAYS = 2
+"""How long a page's poll token is good for; a page open longer is asked to reload."""
+
+
+def set_poll_token(handler: tornado.web.RequestHandler) -> None:
+    """Give the page a poll token (once per browser session; a valid one is kept)."""
+    old = handler.get_cookie(POLL_TOKEN_COOKIE)
+    if old and handler.get_signed_cookie(POLL_TOKEN_COOKIE, value=old, max_age_days=POLL_TOKEN_DAYS / 2):
+        return
+    value = handler.create_signed_value(POLL_TOKEN_COOKIE, secrets.token_urlsafe(18)).decode("ascii")
+    handler.set_cookie(
+        POLL_TOKEN_COOKIE, value, path=handler.settings.get("base_url", "/"), samesite="Lax",
+        expires_days=POLL_TOKEN_DAYS, secure=handler.request.protocol == "https",
+    )
+
+
 POLL_MAX_BODY = 4096
 """Bytes a poll request body may have (six numbers and a token need about 150)."""
 _POLL_DRAIN_BODY = 65536
@@ -214,6 +251,7 @@ _POLL_ERRORS = {
     404: poll.UNKNOWN_CLASS,
     405: "method-not-allowed",
     413: "too-large",
+    429: "too-many",
     503: "unavailable",
 }
 """The ``status`` word of an error answer, by HTTP status."""
@@ -230,6 +268,22 @@ def poll_statement_count() -> int:
         return poll.STATEMENTS
 
 
+class PollLimits:
+    """What one client (one address) may do to the class poll; see :class:`CourseVoila`'s
+    ``poll_*_limit`` options for the defaults and why."""
+
+    retry_after = 60
+    """Seconds a refused client is asked to wait (``Retry-After``)."""
+
+    def __init__(self, classes: str, sends: str, misses: str):
+        self.classes = Throttle(classes, "classes opened")
+        self.sends = Throttle(sends, "responses to one class")
+        self.misses = Throttle(misses, "codes or keys that do not fit")
+
+    def __repr__(self) -> str:
+        return f"{self.classes!r}; {self.sends!r}; {self.misses!r} (per address)"
+
+
 @tornado.web.stream_request_body
 class PollHandler(tornado.web.RequestHandler):
     """The class poll's JSON API: plain JSON answers, never a traceback, and little logged.
@@ -239,9 +293,12 @@ class PollHandler(tornado.web.RequestHandler):
       login for this server. Without one the answer is 403 in JSON (never a redirect to a
       login page) and nothing is stored. On the plain site Voila's provider gives every
       visitor an anonymous user.
-    * POSTs need the ``_xsrf`` cookie the course pages set, echoed in the
-      ``X-XSRFToken`` header (checked in :meth:`checked_body`: Voila's settings leave
-      tornado's own check off, and these handlers are not Jupyter handlers).
+    * POSTs need the server-signed poll token a course page sets (:data:`POLL_TOKEN_COOKIE`),
+      echoed in the ``X-Kit-Poll-Token`` header, and never a token in the query string
+      (checked in :meth:`checked_body`); under JupyterHub, the hub's own XSRF check too.
+    * What one client (one address) may do is limited (:class:`PollLimits`): classes
+      opened, responses sent to a class, and look-ups of codes that do not exist or keys
+      that do not fit. Past a limit the answer is 429 ``too-many`` with ``Retry-After``.
     * A body over :data:`POLL_MAX_BODY` bytes is refused (413) and never kept.
     * The access log line names the route and the status only: no address, no
       class code, nothing from a body or a header. Library warnings that would quote a
@@ -251,8 +308,10 @@ class PollHandler(tornado.web.RequestHandler):
 
     route = "kit/poll"
 
-    def initialize(self, store: poll.PollStore):
+    def initialize(self, store: poll.PollStore, limits: PollLimits, one_per_login: bool = False):
         self.store = store
+        self.limits = limits
+        self.one_per_login = one_per_login
         self._body = bytearray()
         self._too_large = False
         self._no_user = False
@@ -265,7 +324,10 @@ class PollHandler(tornado.web.RequestHandler):
         self._no_user = not await self._logged_in()
         if self.request.method not in ("GET", "HEAD", "OPTIONS"):
             length = self.request.headers.get("Content-Length", "0")
-            if not length.isdigit() or int(length) > _POLL_DRAIN_BODY:
+            if not length.isdigit():
+                # "-5" or "abc": not a length at all (tornado refuses most of these before us).
+                raise tornado.web.HTTPError(403 if self._no_user else 400)
+            if int(length) > _POLL_DRAIN_BODY:
                 # Answered at once; the body is not read.
                 raise tornado.web.HTTPError(403 if self._no_user else 413)
             self.request.connection.set_max_body_size(_POLL_DRAIN_BODY)  # also for bodies sent in chunks
@@ -305,8 +367,37 @@ class PollHandler(tornado.web.RequestHandler):
         # Only for requests that change something: a GET (the results) needs the class key, in a
         # header no other site's page can send. JupyterHub's login check calls this for a
         # browser's GET too, where the XSRF check would refuse the page's results request.
-        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
-            super().check_xsrf_cookie()
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        if self.one_per_login:
+            super().check_xsrf_cookie()  # the hub's own check (bound to the login session)
+        if "_xsrf" in self.request.query_arguments:
+            raise tornado.web.HTTPError(403)  # a token in the URL ends up in logs and histories
+        sent = self.request.headers.get("X-Kit-Poll-Token", "")
+        cookie = self.get_cookie(POLL_TOKEN_COOKIE) or ""
+        if not (
+            sent
+            and hmac.compare_digest(sent.encode(), cookie.encode())
+            and self.get_signed_cookie(POLL_TOKEN_COOKIE, value=cookie, max_age_days=POLL_TOKEN_DAYS)
+        ):
+            raise tornado.web.HTTPError(403)
+
+    @property
+    def client(self) -> str:
+        """The client's address, for the limits only (held in memory, never logged)."""
+        return self.request.remote_ip or "?"
+
+    def refuse_if_guessing(self) -> None:
+        """429 for a client that has looked up too many codes or keys that do not fit."""
+        if not self.limits.misses.allows(self.client):
+            self.too_many()
+
+    def missed(self) -> None:
+        """Count a look-up of a code that does not exist, or of a key that does not fit."""
+        self.limits.misses.hit(self.client)
+
+    def too_many(self):
+        raise tornado.web.HTTPError(429)  # write_error adds Retry-After
 
     def data_received(self, chunk: bytes):
         if self._no_user:
@@ -349,6 +440,8 @@ class PollHandler(tornado.web.RequestHandler):
         self.clear()
         self.set_status(status_code)
         self.set_header("Cache-Control", "no-store")
+        if status_code == 429:
+            self.set_header("Retry-After", str(self.limits.retry_after))
         self.set_header("Content-Type", "application/json; charset=UTF-8")
         self.finish(json.dumps({"status": _POLL_ERRORS.get(status_code, "error")}))
 
@@ -383,6 +476,8 @@ class PollClassesHandler(PollHandler):
 
     async def post(self):
         self.checked_body()  # the body itself is not used
+        if not self.limits.classes.hit(self.client):
+            self.too_many()
         code, key = await self.in_store(self.store.create_class)
         self.answer(201, {"code": code, "key": key})
 
@@ -407,7 +502,17 @@ class PollResponsesHandler(PollHandler):
         if not isinstance(body, dict):
             self.answer(400, {"status": poll.INVALID})
             return
-        status = await self.in_store(self.store.submit, code, body.get("token"), body.get("answers"))
+        self.refuse_if_guessing()
+        if not self.limits.sends.allows(self.client, str(code)[:16]):
+            self.too_many()
+        sender = None
+        if self.one_per_login:
+            sender = getattr(self.current_user, "username", None) or ""  # "" is refused as invalid
+        status = await self.in_store(self.store.submit, code, body.get("token"), body.get("answers"), sender)
+        if status == poll.UNKNOWN_CLASS:
+            self.missed()
+        elif status == poll.RECEIVED:
+            self.limits.sends.hit(self.client, str(code)[:16])
         self.answer(self._HTTP[status], {"status": status})
 
 
@@ -421,19 +526,35 @@ class PollResultsHandler(PollHandler):
 
     async def get(self, code: str):
         key = self.request.headers.get("X-Kit-Class-Key", "")  # in_store() refuses a request without a user
+        self.refuse_without_user()
+        self.refuse_if_guessing()
         try:
             results = await self.in_store(self.store.results, code, key)
         except poll.UnknownClass:
+            self.missed()
             self.answer(404, {"status": poll.UNKNOWN_CLASS})
         except poll.WrongKey:
+            self.missed()
             self.answer(403, {"status": poll.WRONG_KEY})
         else:
             self.answer(200, results)
 
 
 class NotFound(tornado.web.RequestHandler):
+    """404 in the site's own words (the error page of the site template), for what is not served."""
+
     def get(self, *args):
         raise tornado.web.HTTPError(404)
+
+    def write_error(self, status_code: int, **kwargs):
+        env = self.settings.get("jinja2_env")
+        if env is None:
+            super().write_error(status_code, **kwargs)
+            return
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(
+            env.get_template("error.html").render(status_code=status_code, base_url=self.settings.get("base_url", "/"))
+        )
 
 
 class LandingRedirect(tornado.web.RequestHandler):
@@ -457,6 +578,48 @@ class CourseVoila(Voila):
         help="The class poll's store: postgresql://… or sqlite:PATH; empty for BALINT_KIT_POLL_URL, "
         "else the SQLite file BALINT_KIT_POLL_DB or the default in the user's data folder.",
     )
+    poll_open_limit = Unicode(
+        "20/hour",
+        config=True,
+        help="Classes one address may open (limits' notation: '20/hour'; '' for no limit). An instructor "
+        "opens one a session; a department behind one address, a few.",
+    )
+    poll_send_limit = Unicode(
+        "45/day",
+        config=True,
+        help="Responses one address may send to one class. A class of 40 behind one hospital address "
+        "(one NAT) must get through; a client that makes up tokens can add no more than this.",
+    )
+    poll_miss_limit = Unicode(
+        "30 per 10 minutes",
+        config=True,
+        help="Look-ups of class codes that do not exist, or keys that do not fit, one address may make "
+        "before every poll request from it gets 429 for the rest of the window (codes are 6 of 31 "
+        "characters: about 887 million).",
+    )
+    poll_one_per_login = Bool(
+        False,
+        config=True,
+        help="One response per login per class, enforced by the server (set by the JupyterHub "
+        "single-user server, where every learner is a login). On the plain site every visitor is "
+        "anonymous, and each browser answers once.",
+    )
+    allowed_hosts = List(
+        Unicode(),
+        ["localhost", "127.0.0.1", "[::1]"],
+        config=True,
+        help="Host names the site answers to (any port); any other Host header gets 421, so that a page "
+        "elsewhere whose name is pointed at this machine (DNS rebinding) cannot read the site. Add the "
+        "name learners use (e.g. course.hospital.example) when the site is served to a network; '*' "
+        "turns the check off (behind a proxy that checks it, as JupyterHub's does).",
+    )
+    trust_xheaders = Bool(
+        False,
+        config=True,
+        help="Take the client's address and scheme from X-Real-IP / X-Forwarded-For and X-Scheme, as a "
+        "reverse proxy in front of the site sets them (deploy/nginx/). Only behind such a proxy: "
+        "otherwise a client could choose the address the per-address limits count it by.",
+    )
     aliases: ClassVar[dict] = {**Voila.aliases, "poll-url": "CourseVoila.poll_url", "poll_url": "CourseVoila.poll_url"}
 
     def initialize(self, argv=None):
@@ -467,12 +630,32 @@ class CourseVoila(Voila):
     def init_settings(self):
         settings = super().init_settings()
         self.kernel_manager.max_kernels = self.max_kernels
+        # Jupyter Server's error page needs static files this site does not serve (it failed as a
+        # 500 with a traceback in the log): the kit's own, from the site template's folder.
+        env = settings.get("jinja2_env")
+        if env is not None:
+            env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATE)), env.loader])
+            env.globals["kit_ui"] = _error_texts()
+        settings["default_handler_class"] = NotFound  # any other address: the same plain 404 page
+        # SameSite=Lax on every cookie (front.py); the anonymous visitor cookie lasts a day.
+        settings.update(front.cookie_settings(tls=bool(getattr(self, "certfile", ""))))
+        if type(self.identity_provider).__module__.startswith("jupyter_server."):  # not the hub's own
+            self.identity_provider.cookie_options = {
+                **front.identity_cookie_options(),
+                **self.identity_provider.cookie_options,
+            }
         return settings
 
     def init_handlers(self):
         stock = super().init_handlers()
+        # The plain site has no login: the identity provider's login and logout pages (Voila adds
+        # them; /logout answered 500) are not served. Under JupyterHub the hub's are kept.
+        no_login = type(self.identity_provider).__module__.startswith("jupyter_server.")
+        login_pages = {pattern for pattern, *_ in self.identity_provider.get_handlers()} if no_login else set()
         keep = []
         for pattern, handler, *rest in stock:
+            if pattern in login_pages:
+                continue
             if handler is TornadoVoilaHandler:
                 keep.append((pattern, CourseVoilaHandler, *rest))
             elif isinstance(handler, type) and issubclass(handler, VoilaTreeHandler):
@@ -486,14 +669,25 @@ class CourseVoila(Voila):
             (base, LandingRedirect),
             (url_path_join(base, r"/voila/tree(.*)"), LandingRedirect),
             # Only a template's static/ folder is public (stock Voila answers 500 for anything else).
-            (url_path_join(base, r"/voila/templates/[^/]+/(?!static/).*"), NotFound),
+            (url_path_join(base, r"/voila/templates/(?![^/]+/static/).*"), NotFound),
             (url_path_join(base, r"/kit/static/plotly/(.*)"), KitStaticHandler, {"path": str(PLOTLY_JS)}),
             (url_path_join(base, r"/kit/static/(.*)"), KitStaticHandler, {"path": str(STATIC)}),
         ]
         # The class poll: one store per server, opened here (nothing is connected until first use).
-        self.poll_store = poll.open_store(self.poll_url or None, statements=poll_statement_count())
+        self.poll_store = poll.open_store(
+            self.poll_url or None,
+            statements=poll_statement_count(),
+            sender_secret=os.environ.get("BALINT_KIT_POLL_SECRET", "").encode(),
+        )
+        if self.poll_one_per_login and not os.environ.get("BALINT_KIT_POLL_SECRET"):
+            self.log.warning(
+                "Class poll: BALINT_KIT_POLL_SECRET is not set, so whoever reads the poll's database "
+                "could tell which logins sent answers to a class (not what they sent)."
+            )
         self.log.info("Class poll answers are stored in the %s.", self.poll_store.where())
-        store = {"store": self.poll_store}
+        limits = PollLimits(self.poll_open_limit, self.poll_send_limit, self.poll_miss_limit)
+        self.log.info("Class poll limits: %r.", limits)
+        store = {"store": self.poll_store, "limits": limits, "one_per_login": self.poll_one_per_login}
         if not any(isinstance(f, _NoPollURLs) for f in app_log.filters):
             app_log.addFilter(_NoPollURLs())
         ours += [
@@ -502,6 +696,19 @@ class CourseVoila(Voila):
             (url_path_join(base, r"/kit/poll/classes/([^/]+)/results"), PollResultsHandler, store),
         ]
         return ours + keep
+
+
+    def listen(self):
+        # The security headers and the Host check go on the application Voila has just made
+        # (Voila.start makes it and calls this), before the first request can arrive.
+        if self.trust_xheaders:
+            listen = self.app.listen
+            self.app.listen = lambda port, address="", **kw: listen(port, address, xheaders=True, **kw)
+        hosts = list(self.allowed_hosts)
+        if self.ip not in ("", "localhost", "127.0.0.1", "::1", "0.0.0.0", "::"):
+            hosts.append(self.ip)  # the address the site was told to listen on answers to itself
+        front.install(self.app, hosts)
+        super().listen()
 
 
 def main(argv=None):

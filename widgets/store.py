@@ -13,7 +13,7 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
-from . import learner_data
+from . import content, learner_data
 from .esm import bundle
 from .guard import BrowserSafe
 
@@ -52,11 +52,21 @@ class BrowserStore(BrowserSafe, anywidget.AnyWidget):
         value = proposal["value"]
         if proposal["trait"].name == "status":
             return value[:300] if isinstance(value, str) else ""
-        return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+        return {k: v for k, v in value.items() if isinstance(k, str) and (isinstance(v, str) or _forms(v))}
+
+    def _plural(self, key: str, count: int) -> str:
+        """The text ``key`` (plural forms, see content.UIText) for ``count``; the bare number if it is missing."""
+        forms = self.texts.get(key)
+        if not forms:
+            return str(count)
+        return content.pick_plural(forms, count).format(count=count)
 
     # -- what the kit's other widgets call
     def mark_complete(self, module_id: str) -> None:
         self.progress = {**self.progress, module_id: {"completed": learner_data.today()}}
+
+    def unmark_complete(self, module_id: str) -> None:
+        self.progress = {k: v for k, v in self.progress.items() if k != module_id}
 
     def is_complete(self, module_id: str) -> bool:
         return module_id in self.progress
@@ -83,16 +93,25 @@ class BrowserStore(BrowserSafe, anywidget.AnyWidget):
                 merged[module] = {**merged.get(module, {}), **answers}
             self.quiz = merged
             self.send({"kind": "write-reflections", "reflections": data["reflections"], "other": data["other"]})
+            counts = {
+                "modules": len(data["progress"]),
+                "answers": sum(len(a) for a in data["quiz"].values()),
+                "reflections": len(data["reflections"]),
+                "other": len(data["other"]),
+            }
             self.status = self.texts.get("import-done", "").format(
-                modules=len(data["progress"]),
-                answers=sum(len(a) for a in data["quiz"].values()),
-                reflections=len(data["reflections"]),
-                other=len(data["other"]),
+                **{name: self._plural(f"import-count-{name}", n) for name, n in counts.items()}
             )
         elif kind == "cleared":
             self.progress = {}
             self.quiz = {}
             self.status = self.texts.get("delete-done", "")
+
+
+def _forms(value) -> bool:
+    """Plural forms of a text: {category: text}, with "other" (see content.UIText)."""
+    return (isinstance(value, dict) and isinstance(value.get("other"), str)
+            and all(k in content.PLURAL_CATEGORIES and isinstance(v, str) for k, v in value.items()))
 
 
 _store: BrowserStore | None = None

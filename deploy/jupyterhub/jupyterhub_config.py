@@ -42,6 +42,7 @@
 #   voila.json); the culler below stops a whole learner's server after an hour without traffic.
 
 import os
+import secrets
 import shutil
 import sys
 from pathlib import Path
@@ -72,6 +73,18 @@ c.Spawner.environment = {
     for k in ("BALINT_KIT_POLL_URL", "BALINT_KIT_POLL_DB")
     if k in os.environ
 }
+# Each learner answers a class once (the servers run with CourseVoila.poll_one_per_login); the
+# poll keeps a keyed hash of who has answered, apart from the answers, under one secret that all
+# the servers share and the database never holds: BALINT_KIT_POLL_SECRET if set, else a file
+# made once beside the hub's own database (readable by the hub's user only).
+_poll_secret = os.environ.get("BALINT_KIT_POLL_SECRET")
+if not _poll_secret:
+    _secret_file = Path("balint_kit_poll_secret")
+    if not _secret_file.exists():
+        _secret_file.touch(mode=0o600)
+        _secret_file.write_text(secrets.token_hex(32))
+    _poll_secret = _secret_file.read_text().strip()
+c.Spawner.environment["BALINT_KIT_POLL_SECRET"] = _poll_secret
 
 # Learners are system users here (LocalProcessSpawner, PAM login: JupyterHub's defaults), each
 # server running as its learner. Replace the authenticator with your institution's (OAuth, LTI,

@@ -33,6 +33,7 @@ from jupyterhub.singleuser.extension import (
     JupyterHubAuthorizer,
     JupyterHubIdentityProvider,
 )
+from traitlets import Bool, List, Unicode
 
 from widgets import site
 
@@ -57,6 +58,11 @@ class HubCourseVoila(site.CourseVoila):
     """The course site as a JupyterHub single-user server."""
 
     name = "balint-course-hub"
+    # Every learner is a login here: the poll takes one response per login per class.
+    poll_one_per_login = Bool(True, config=True, help="One response per login per class (every learner is a login here).")
+    # Behind the hub's proxy the Host is the hub's public name, and every request needs the hub's
+    # login, so a rebound name (evil.example pointed at the hub) reaches only the login page.
+    allowed_hosts = List(Unicode(), ["*"], config=True, help="Host names the server answers to; '*': any.")
 
     def initialize(self, argv=None):
         super().initialize(argv)

@@ -391,10 +391,10 @@ def test_a_learners_server_lets_in_no_one_else(hub, learners):
 
 
 POLL_FETCH = """async ([url, body, key]) => {
-  // As widgets/static/groupeval.js does it: a POST echoes the _xsrf cookie in X-XSRFToken,
-  // the results GET sends the class key only.
-  const m = document.cookie.match(/(?:^|;\\s*)_xsrf=([^;]*)/);
-  const headers = body === null ? {} : {"Content-Type": "application/json", "X-XSRFToken": m ? decodeURIComponent(m[1]) : ""};
+  // As widgets/static/groupeval.js does it: a POST echoes the server-signed poll token in
+  // X-Kit-Poll-Token and the hub's _xsrf cookie in X-XSRFToken; the results GET sends the class key only.
+  const cookie = (name) => { const m = document.cookie.match(new RegExp("(?:^|;\\\\s*)" + name + "=([^;]*)")); return m ? decodeURIComponent(m[1]) : ""; };
+  const headers = body === null ? {} : {"Content-Type": "application/json", "X-Kit-Poll-Token": cookie("kit_poll_xsrf"), "X-XSRFToken": cookie("_xsrf")};
   if (key) headers["X-Kit-Class-Key"] = key;
   const r = await fetch(url, body === null ? {credentials: "same-origin", headers} : {method: "POST", credentials: "same-origin", headers, body});
   return [r.status, await r.json()];
@@ -420,10 +420,19 @@ def test_the_cohort_shares_one_class_poll_through_their_own_servers(hub, learner
             answers % secrets.token_urlsafe(24),
         )
         assert (status, sent) == (201, {"status": "received"})
+    # One response per login per class: alice, who opened the class, cannot pad it with made-up
+    # answers under fresh tokens (she answers once), nor can bob send a second time.
+    for user, expected in (("alice", "received"), ("alice", "already-sent"), ("bob", "already-sent")):
+        status, sent = call(
+            user,
+            f"classes/{opened['code']}/responses",
+            answers % secrets.token_urlsafe(24),
+        )
+        assert (status, sent) == ({"received": 201, "already-sent": 409}[expected], {"status": expected})
     status, results = call(
         "alice", f"classes/{opened['code']}/results", None, opened["key"]
     )
-    assert status == 200 and results["responses"] == 2, results
+    assert status == 200 and results["responses"] == 3, results
 
 
 def poll_class_codes(hub: Hub) -> set[str]:

@@ -43,3 +43,35 @@ test("text typed with braces is not treated as a placeholder twice", () => {
   const p = P.pledgeBuild(template, { group: "{organiser}", organiser: "Ann", date: "2026-01-05", recording: "none" }, "en-GB");
   assert.equal(p.title, "Confidentiality pledge: {organiser}");
 });
+
+// The pledge's lines follow the recording policy chosen (issue 14: with "No recording at all",
+// items 2 and 3 still spoke of the organiser's recording). The template is the shape
+// widgets/online_view.py sends: lines are {text, by_policy}.
+const withPolicies = {
+  ...template,
+  contents: [
+    { text: "One.", by_policy: {} },
+    { text: "I accept that {organiser} keeps a recording for the archive.", by_policy: { none: "I accept that {organiser} does not record this session." } },
+    { text: "Apart from the organiser, no one records.", by_policy: { none: "No one records this session." } },
+    "Four.", "Five.", "Six.", "Seven.",
+  ],
+};
+
+test("with no recording, no line speaks of the organiser's recording", () => {
+  const p = P.pledgeBuild(withPolicies, { group: "G", organiser: "Dr Lee", date: "", recording: "none" }, "en-GB");
+  assert.deepEqual(p.contents.slice(0, 3), ["One.", "I accept that Dr Lee does not record this session.", "No one records this session."]);
+  assert.equal(p.recording, "Nobody records the session.");
+  assert.equal(p.contents.length, 7);
+});
+
+test("with the organiser's recording, the lines say so", () => {
+  const p = P.pledgeBuild(withPolicies, { group: "G", organiser: "Dr Lee", date: "", recording: "archive" }, "en-GB");
+  assert.deepEqual(p.contents.slice(0, 3), ["One.", "I accept that Dr Lee keeps a recording for the archive.", "Apart from the organiser, no one records."]);
+  assert.equal(p.contents[3], "Four.");
+});
+
+test("a wording for another policy, or an odd policy id, falls back to the line's own text", () => {
+  assert.equal(P.pledgeLine({ text: "Plain.", by_policy: { none: "Other." } }, "archive"), "Plain.");
+  assert.equal(P.pledgeLine({ text: "Plain.", by_policy: { none: "Other." } }, "__proto__"), "Plain.");
+  assert.equal(P.pledgeLine("Just text.", "none"), "Just text.");
+});

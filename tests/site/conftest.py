@@ -216,3 +216,23 @@ def assert_no_error_output(page) -> None:
     assert page.locator('[data-mime-type="application/vnd.jupyter.stderr"]').count() == 0
     assert page.locator('[data-mime-type="application/vnd.jupyter.error"], .jp-OutputArea-output.jp-mod-error').count() == 0
     assert page.locator(".kit-error").count() == 0, page.locator(".kit-error").first.inner_text()
+
+
+def try_every_question(page, quiz_id: str, leave: int = 0) -> None:
+    """Answer the questions of a knowledge check (the first option of each, right or wrong), as a
+    learner who tries them all before marking the module complete; ``leave`` the last few untried.
+    Questions already answered are left as they are."""
+    items = page.locator(f'.kit-quiz[data-quiz="{quiz_id}"] .kit-quiz-item')
+    count = items.count()
+    assert count > leave
+    for i in range(count - leave):
+        item = items.nth(i)
+        area = item.locator(".kit-feedback-area")
+        if area.inner_text().strip():
+            continue
+        item.locator("input").first.check()
+        item.locator(".kit-check").click()
+        page.wait_for_function(
+            "([q, i]) => document.querySelectorAll(`.kit-quiz[data-quiz=\"${q}\"] .kit-quiz-item`)[i].querySelector('.kit-feedback-area').innerText.trim() !== ''",
+            arg=[quiz_id, i],
+        )

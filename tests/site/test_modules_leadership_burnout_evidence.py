@@ -160,7 +160,16 @@ def test_the_evidence_explorer_filters_and_charts(site, context):
     assert "Number: not known" in row.inner_text()
     page.locator(".kit-ev-chart").scroll_into_view_if_needed()
     page.wait_for_selector(".kit-ev-chart.js-plotly-plot", timeout=60_000)
-    assert "SMD 1.46 (0.86 to 2.06)" in page.locator(".kit-ev-chart").get_attribute("aria-label")
+    label = page.locator(".kit-ev-chart").get_attribute("aria-label")
+    assert "SMD 1.46 (0.86 to 2.06)" in label
+    # Gong et al. 2024's subgroups, with the intervals of its abstract (issue 13, item 7), are drawn too.
+    for subgroup in ("Physicians: SMD 2.5 (1.79 to 3.21)", "Nurses: SMD 2.88 (1.34 to 4.43)",
+                     "Medical students: SMD 0.71 (0.35 to 1.06)", "10 or more sessions: SMD 2.37 (1.35 to 3.39)",
+                     "Fewer than 10 sessions: SMD 0.79 (0.3 to 1.29)"):
+        assert f"Gong et al. 2024, {subgroup}" in label
+    drawn = page.evaluate("() => { const d = document.querySelector('.kit-ev-chart').data[0];"
+                          " return [d.y.length, d.error_x.array.every(v => v > 0)]; }")
+    assert drawn == [8, True]  # eight rows, each with the upper arm of its interval
     screenshot(page, "08-evidence-chart")
     assert_no_error_output(page)
 

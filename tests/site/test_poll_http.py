@@ -2,8 +2,11 @@
 
 The site is started twice: with the SQLite store (``BALINT_KIT_POLL_DB`` in a
 temporary folder) and with the PostgreSQL store of ``make test`` (``--poll-url``,
-in a schema of its own). A learner's POST carries the ``_xsrf`` cookie a course
-page sets and echoes it in ``X-XSRFToken``, as the page's script does.
+in a schema of its own). A learner's POST carries the server-signed poll token a
+course page sets (cookie ``kit_poll_xsrf``) and echoes it in ``X-Kit-Poll-Token``,
+as the page's script does. The per-address limits are tested on servers of their
+own, started with the shipped defaults, so that one attack's count does not spill
+into another's.
 Expected values are written out by hand.
 """
 
@@ -59,15 +62,19 @@ def poll_site(request):
                 os.environ[k] = v
 
 
+def page_session(site) -> requests.Session:
+    """A browser's session: it opened a course page, which set the signed poll token."""
+    s = requests.Session()
+    r = s.get(site.url + "/voila/render/index.ipynb", timeout=60)
+    assert r.status_code == 200
+    assert "kit_poll_xsrf" in s.cookies
+    s.headers["X-Kit-Poll-Token"] = s.cookies["kit_poll_xsrf"]
+    return s
+
+
 @pytest.fixture(scope="module")
 def learner(poll_site):
-    """A browser's session: it opened a course page, which set the _xsrf cookie."""
-    s = requests.Session()
-    r = s.get(poll_site.url + "/voila/render/index.ipynb", timeout=60)
-    assert r.status_code == 200
-    assert "_xsrf" in s.cookies
-    s.headers["X-XSRFToken"] = s.cookies["_xsrf"]
-    return s
+    return page_session(poll_site)
 
 
 def open_class(site, session) -> tuple[str, str]:
@@ -201,23 +208,39 @@ def test_a_post_without_the_xsrf_cookie_and_header_is_refused(poll_site, learner
     t = secrets.token_urlsafe(24)
     url = f"{poll_site.url}/kit/poll/classes/{code}/responses"
     bare = requests.Session()  # no cookie, no header: what another site's form or script could send
+    signed = learner.cookies["kit_poll_xsrf"]
+    body = {"token": t, "answers": A}
     refused = [
         bare.post(poll_site.url + "/kit/poll/classes", timeout=30),
-        bare.post(url, json={"token": t, "answers": A}, timeout=30),
+        bare.post(url, json=body, timeout=30),
         # The cookie without the header.
-        requests.post(url, json={"token": t, "answers": A}, cookies={"_xsrf": learner.cookies["_xsrf"]}, timeout=30),
+        requests.post(url, json=body, cookies={"kit_poll_xsrf": signed}, timeout=30),
         # The header without the cookie.
-        requests.post(
-            url, json={"token": t, "answers": A}, headers={"X-XSRFToken": learner.cookies["_xsrf"]}, timeout=30
-        ),
+        requests.post(url, json=body, headers={"X-Kit-Poll-Token": signed}, timeout=30),
         # A header that does not match the cookie.
         requests.post(
-            url,
-            json={"token": t, "answers": A},
-            cookies={"_xsrf": learner.cookies["_xsrf"]},
-            headers={"X-XSRFToken": "2|00000000|0123456789abcdef0123456789abcdef|1700000000"},
+            url, json=body, cookies={"kit_poll_xsrf": signed}, headers={"X-Kit-Poll-Token": signed[:-4] + "0000"},
             timeout=30,
         ),
+        # A pair the client made up: tornado's _xsrf double-submit accepted this; ours is signed.
+        requests.post(url, json=body, cookies={"_xsrf": "abc"}, headers={"X-XSRFToken": "abc"}, timeout=30),
+        requests.post(
+            url, json=body, cookies={"kit_poll_xsrf": "abc"}, headers={"X-Kit-Poll-Token": "abc"}, timeout=30
+        ),
+        # A signed value's shape with a signature the server did not make.
+        requests.post(
+            url,
+            json=body,
+            cookies={"kit_poll_xsrf": "2|1:0|10:1700000000|13:kit_poll_xsrf|8:YWJjZA==|" + "0" * 64},
+            headers={"X-Kit-Poll-Token": "2|1:0|10:1700000000|13:kit_poll_xsrf|8:YWJjZA==|" + "0" * 64},
+            timeout=30,
+        ),
+        # The token in the query string instead of the header (it would end up in logs and histories).
+        requests.post(
+            url + "?_xsrf=" + requests.utils.quote(signed), json=body, cookies={"kit_poll_xsrf": signed}, timeout=30
+        ),
+        # ... and beside a valid header.
+        learner.post(url + "?_xsrf=" + requests.utils.quote(signed), json=body, timeout=30),
     ]
     for r in refused:
         assert (r.status_code, r.json()) == (403, {"status": "forbidden"})
@@ -249,9 +272,7 @@ def test_a_store_that_cannot_be_reached_answers_503_in_json():
     url = f"postgresql://poll:not-a-real-password@127.0.0.1:{port}/poll"
     server = Server(extra_args=[f"--poll-url={url}"], log_name="poll-down.log")
     try:
-        s = requests.Session()
-        s.cookies.set("_xsrf", "0123456789abcdef0123456789abcdef")  # a browser-made cookie works as well
-        s.headers["X-XSRFToken"] = "0123456789abcdef0123456789abcdef"
+        s = page_session(server)  # the pages work while the poll's database is down
         t = secrets.token_urlsafe(24)
         answers = [
             s.post(server.url + "/kit/poll/classes", timeout=60),
@@ -268,3 +289,98 @@ def test_a_store_that_cannot_be_reached_answers_503_in_json():
         assert requests.get(server.url + "/kit/static/kit.css", timeout=30).status_code == 200
     finally:
         server.stop()
+
+
+# --------------------------------------------------------------------------- one client's limits
+@pytest.fixture
+def fresh_site(tmp_path):
+    """A course site of its own with the shipped limits (they count per address, in memory)."""
+    saved = {k: os.environ.pop(k, None) for k in ("BALINT_KIT_POLL_DB", "BALINT_KIT_POLL_URL")}
+    server = Server(extra_args=[f"--poll-url=sqlite:{tmp_path / 'poll.sqlite'}"], log_name="poll-limits.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+        for k, v in saved.items():
+            if v is not None:
+                os.environ[k] = v
+
+
+def test_one_client_cannot_stuff_a_class_but_a_class_behind_one_address_gets_in(fresh_site):
+    # The attack: one client posts fresh tokens as fast as it can (before: 300 in 2.9 s, all taken).
+    # The shipped limit, 45 responses per address per class a day, lets a class of 40 behind one
+    # hospital address (one NAT: here, 127.0.0.1) send together, and stops the rest.
+    instructor = page_session(fresh_site)
+    code, key = open_class(fresh_site, instructor)
+    class_of_40 = [page_session(fresh_site) for _ in range(2)]  # two browsers' cookies, 40 tokens
+    for n in range(40):
+        r = send(fresh_site, class_of_40[n % 2], code, secrets.token_urlsafe(24), A)
+        assert (r.status_code, r.json()) == (201, {"status": "received"}), n
+    accepted = refused = 0
+    for _ in range(60):
+        # A script that drops its cookies: a fresh page for a fresh signed token, then a fresh token.
+        s = requests.Session()
+        s.cookies.update(instructor.cookies)
+        s.headers["X-Kit-Poll-Token"] = instructor.cookies["kit_poll_xsrf"]
+        r = send(fresh_site, s, code, secrets.token_urlsafe(24), B)
+        if r.status_code == 201:
+            accepted += 1
+        else:
+            assert (r.status_code, r.json()) == (429, {"status": "too-many"})
+            assert r.headers["Retry-After"] == "60"
+            refused += 1
+    assert (accepted, refused) == (5, 55)
+    assert results(fresh_site, code, key).json()["responses"] == 45
+    # Another class is not affected by the first one's count.
+    code2, _ = open_class(fresh_site, instructor)
+    r = send(fresh_site, instructor, code2, secrets.token_urlsafe(24), C)
+    assert r.status_code == 201
+
+
+def test_one_client_cannot_open_classes_without_end(fresh_site):
+    # Before: 200 classes opened in 1.6 s. The shipped limit: 20 per address an hour.
+    s = page_session(fresh_site)
+    statuses = [s.post(fresh_site.url + "/kit/poll/classes", timeout=30).status_code for _ in range(25)]
+    assert statuses == [201] * 20 + [429] * 5
+    r = s.post(fresh_site.url + "/kit/poll/classes", timeout=30)
+    assert (r.status_code, r.json()) == (429, {"status": "too-many"})
+
+
+def test_class_codes_cannot_be_guessed(fresh_site):
+    # Before: codes guessed at 385 a second, and results answered 404 for a code that does not
+    # exist but 403 for one that does. Now 30 look-ups that miss (unknown codes, keys that do not
+    # fit) per address in 10 minutes; then every look-up from that address gets 429, the real
+    # class's included, so the answer says nothing about which codes exist.
+    s = page_session(fresh_site)
+    code, key = open_class(fresh_site, s)
+    guesses = [c for c in ("ZZZZZ2", "ZZZZZ3", "ZZZZZ4", "ZZZZZ5", "ZZZZZ6", "ZZZZZ7") if c != code]
+    answers = []
+    for n in range(30):
+        guess = guesses[n % len(guesses)]
+        r = results(fresh_site, guess) if n % 2 else send(fresh_site, s, guess, secrets.token_urlsafe(24), A)
+        answers.append(r.status_code)
+    assert answers == [404] * 30
+    for r in (
+        results(fresh_site, code),  # the real code, no key: was 403, which told that it exists
+        results(fresh_site, code, key),  # even with the key, for the rest of the window
+        send(fresh_site, s, code, secrets.token_urlsafe(24), A),
+        results(fresh_site, guesses[0]),
+    ):
+        assert (r.status_code, r.json()) == (429, {"status": "too-many"})
+
+
+def test_a_content_length_that_is_not_a_length_is_a_bad_request(poll_site, learner):
+    import http.client
+
+    for length in ("-5", "abc"):
+        conn = http.client.HTTPConnection("127.0.0.1", poll_site.port, timeout=30)
+        try:
+            conn.putrequest("POST", "/kit/poll/classes")
+            conn.putheader("Content-Length", length)
+            conn.putheader("Cookie", f"kit_poll_xsrf={learner.cookies['kit_poll_xsrf']}")
+            conn.putheader("X-Kit-Poll-Token", learner.cookies["kit_poll_xsrf"])
+            conn.endheaders()
+            r = conn.getresponse()
+            assert r.status == 400, (length, r.status)
+        finally:
+            conn.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ROOT, assert_no_error_output, screenshot, wait_rendered
+from .conftest import ROOT, assert_no_error_output, screenshot, try_every_question, wait_rendered
 
 pytestmark = pytest.mark.site
 
@@ -184,6 +184,7 @@ def test_progress_tick_and_answers_survive_a_reload(site, context):
     first.locator("input").first.check()
     first.locator(".kit-check").click()
     page.wait_for_selector(".kit-quiz-item .kit-feedback")
+    try_every_question(page, "01_history")  # the module can be marked complete once its check is tried in full
     page.locator(".kit-complete").click()
     page.wait_for_selector(".kit-complete-state .kit-right")
     page.wait_for_function("() => document.querySelector('.kit-nav a[href$=\"/01_history.ipynb\"]').classList.contains('kit-done')")
@@ -235,6 +236,7 @@ def test_export_and_import_of_the_learners_data(site, context, tmp_path):
     page = context.new_page()
     page.goto(site.url + "/voila/render/01_history.ipynb")
     wait_rendered(page)
+    try_every_question(page, "01_history")
     page.locator(".kit-complete").click()
     page.wait_for_selector(".kit-complete-state .kit-right")
     with page.expect_download() as dl:

@@ -191,6 +191,29 @@ def test_an_overrun_is_shown_and_survives_a_reload_in_the_dark_theme(timer_site,
     assert_no_error_output(page)
 
 
+def test_the_shortcuts_still_work_after_end_session_in_the_projector_view(timer_site, context):
+    # Issue 14: "End session" turned itself off under the mouse, the focus fell to the page,
+    # and Esc and the shortcuts stopped until a click.
+    page = _open(context, timer_site, "timer_short.ipynb")
+    page.locator(".kit-timer-start").click()
+    page.locator(".kit-timer-projector-btn").click()
+    _wait_class(page, "kit-timer-projector")
+    for name in ("Two", "Three"):
+        page.locator(".kit-timer-next-btn").click()
+        page.wait_for_function(f"() => document.querySelector('.kit-timer-phase').textContent === '{name}'")
+    end = page.locator(".kit-timer-next-btn")
+    assert end.inner_text() == "End session"
+    end.click()
+    page.wait_for_selector(".kit-timer-chart svg rect")
+    assert end.is_disabled()
+    assert page.evaluate("() => document.querySelector('.kit-timer').contains(document.activeElement)")
+    page.keyboard.press("s")  # a shortcut, pressed on no element in particular: sound on
+    page.wait_for_function("() => document.querySelector('.kit-timer-sound').getAttribute('aria-pressed') === 'true'")
+    page.keyboard.press("Escape")  # and Esc leaves the projector view
+    page.wait_for_function("() => !document.querySelector('.kit-timer').classList.contains('kit-timer-projector')")
+    assert_no_error_output(page)
+
+
 def test_the_instructor_page_switches_presets(timer_site, context):
     page = context.new_page()
     page.goto(f"{timer_site.url}/voila/render/instructor/timer.ipynb")

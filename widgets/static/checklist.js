@@ -65,8 +65,16 @@ function render({ model, el: root }) {
     const p = (n) => String(n).padStart(2, "0");
     return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
   }
+  // What the organiser did is kept (and an empty checklist leaves no entry behind); a visit
+  // alone, or the minute's refresh, stores nothing.
   function changed() {
-    try { localStorage.setItem(key, JSON.stringify({ done: Array.from(done), start: start.value })); } catch (e) { /* still works for this visit */ }
+    try {
+      if (done.size || start.value) localStorage.setItem(key, JSON.stringify({ done: Array.from(done), start: start.value }));
+      else localStorage.removeItem(key);
+    } catch (e) { /* still works for this visit */ }
+    ask();
+  }
+  function ask() {
     model.send({ kind: "status", done: Array.from(done), start: start.value, now: localNow() });
   }
   function show() {
@@ -82,9 +90,9 @@ function render({ model, el: root }) {
   }
   model.on("change:report", show);
   root.append(card);
-  changed();
+  ask();
   // Due times move with the clock: refresh once a minute while the page is open.
-  setInterval(() => { if (card.isConnected) changed(); }, 60000);
+  setInterval(() => { if (card.isConnected) ask(); }, 60000);
 }
 
 export default { render };

@@ -35,3 +35,20 @@ function kitPrint(node) {
   window.addEventListener("afterprint", done);
   window.print();
 }
+
+// A text with a number in it: `forms` is {one: "{count} module", other: "{count} modules"}
+// (the CLDR plural categories of data/ui/<language>.yaml) or a plain text. The form is picked
+// by the browser's plural rules for the page's language (Intl.PluralRules), and {count} and
+// the other placeholders in `values` are filled in. (static/kit.js has its own copy.)
+function kitPlural(forms, count, values) {
+  let text = forms;
+  if (forms && typeof forms === "object") {
+    let category = "other";
+    try {
+      category = new Intl.PluralRules(document.documentElement.lang || "en").select(count);
+    } catch (e) { /* an unknown language: the "other" form */ }
+    text = forms[category] || forms.other || "";
+  }
+  const all = Object.assign({ count }, values || {});
+  return String(text || "").replace(/\{([a-z]+)\}/g, (m, k) => (k in all ? String(all[k]) : m));
+}

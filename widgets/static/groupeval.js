@@ -12,10 +12,18 @@ function pollBase() {
   return ((document.body && document.body.dataset.kitBase) || "/") + "kit/poll/classes";
 }
 
-function xsrf() {
-  const m = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
+function cookie(name) {
+  const m = document.cookie.match(new RegExp("(?:^|;\\s*)" + name + "=([^;]*)"));
   return m ? decodeURIComponent(m[1]) : "";
 }
+
+// A POST carries the poll token the course page set (signed by the server: widgets/site.py),
+// and the _xsrf cookie, which JupyterHub's own check reads under a hub login.
+function postHeaders() {
+  return { "Content-Type": "application/json", "X-Kit-Poll-Token": cookie("kit_poll_xsrf"), "X-XSRFToken": cookie("_xsrf") };
+}
+
+const LEARNER_STATUSES = ["received", "already-sent", "unknown-class", "invalid", "forbidden", "unavailable", "too-many"];
 
 function readStored(key, fallback) {
   try {
@@ -96,7 +104,7 @@ function renderLearner(model, root) {
 
   // ----- send to a class (optional)
   const send = el("div", "kit-ge-send");
-  send.append(el("h4", "", t("ge-send-title")), el("p", "", t("ge-send-explain")));
+  send.append(el("h4", "", t("ge-send-title")), el("p", "", t("ge-send-explain")), el("p", "kit-ge-caution", meta.caution || ""));
   const row = el("div", "kit-actions");
   const label = el("label", "", t("ge-class-code"));
   const input = document.createElement("input");
@@ -123,7 +131,7 @@ function renderLearner(model, root) {
     fetch(`${pollBase()}/${encodeURIComponent(code)}/responses`, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-XSRFToken": xsrf() },
+      headers: postHeaders(),
       body: JSON.stringify({ token: tokens[code], answers: values }),
     })
       .then((r) => r.json().catch(() => ({})).then((body) => ({ code: r.status, body })))
@@ -134,7 +142,7 @@ function renderLearner(model, root) {
           done[code] = true;
           store(kitKey("poll-sent"), done);
         }
-        status.textContent = t("ge-status-" + (["received", "already-sent", "unknown-class", "invalid", "forbidden", "unavailable"].includes(kind) ? kind : "failed"));
+        status.textContent = t("ge-status-" + (LEARNER_STATUSES.includes(kind) ? kind : "failed"));
       })
       .catch(() => { status.textContent = t("ge-status-failed"); })
       .finally(() => { sendButton.disabled = false; });
@@ -144,6 +152,12 @@ function renderLearner(model, root) {
   card.append(send);
   root.append(card);
 }
+
+// What the site answered, in the instructor's words (a refusal is not "no answer").
+const INSTRUCTOR_STATUSES = {
+  "unknown-class": "cp-unknown-class", "wrong-key": "cp-wrong-key", forbidden: "cp-forbidden",
+  unavailable: "cp-unavailable", "too-many": "cp-too-many",
+};
 
 function renderInstructor(model, root) {
   const t = (k) => (model.get("texts") || {})[k] || k;
@@ -184,8 +198,7 @@ function renderInstructor(model, root) {
             store(key, readStored(key, []).filter((c) => c && c.code !== cls.code));
             current.textContent = "";
           }
-          const known = { "unknown-class": "cp-unknown-class", "wrong-key": "cp-wrong-key", forbidden: "cp-forbidden", unavailable: "cp-unavailable" };
-          status.textContent = t(known[kind] || "cp-failed").replace("{code}", cls.code);
+          status.textContent = t(INSTRUCTOR_STATUSES[kind] || "cp-failed").replace("{code}", cls.code);
           return;
         }
         status.textContent = "";
@@ -234,9 +247,13 @@ function renderInstructor(model, root) {
 
   const open = kitButton(t("cp-open"), "mod-primary kit-cp-open", () => {
     status.textContent = t("cp-loading");
-    fetch(pollBase(), { method: "POST", credentials: "same-origin", headers: { "X-XSRFToken": xsrf(), "Content-Type": "application/json" }, body: "{}" })
-      .then((r) => (r.status === 201 ? r.json() : Promise.reject(new Error(String(r.status)))))
-      .then((cls) => {
+    fetch(pollBase(), { method: "POST", credentials: "same-origin", headers: postHeaders(), body: "{}" })
+      .then((r) => r.json().catch(() => ({})).then((body) => ({ http: r.status, body })))
+      .then(({ http, body: cls }) => {
+        if (http !== 201) {
+          status.textContent = t(INSTRUCTOR_STATUSES[cls && cls.status] || "cp-failed");
+          return;
+        }
         const classes = readStored(key, []);
         classes.push({ code: cls.code, key: cls.key });
         store(key, classes.slice(-20));

@@ -22,8 +22,41 @@
     } catch (e) { return {}; }
   }
 
+  // A text with a number: forms is {one: ..., other: ...} (data/ui/en.yaml), picked by the
+  // browser's plural rules for the page's language; the same as kitPlural in dom.js.
+  function plural(forms, count, values) {
+    var text = forms;
+    if (forms && typeof forms === 'object') {
+      var category = 'other';
+      try { category = new Intl.PluralRules(document.documentElement.lang || 'en').select(count); } catch (e) { /* "other" */ }
+      text = forms[category] || forms.other || '';
+    }
+    values = values || {};
+    values.count = count;
+    return String(text || '').replace(/\{([a-z]+)\}/g, function (m, k) { return k in values ? String(values[k]) : m; });
+  }
+
+  // "3 of 8 modules completed": the modules in the navigation (the ready ones) that this
+  // browser has marked complete.
+  function paintCount(done) {
+    var box = document.getElementById('kit-nav-count');
+    if (!box) { return; }
+    var forms;
+    try { forms = JSON.parse(box.dataset.forms || 'null'); } catch (e) { forms = null; }
+    var links = document.querySelectorAll('.kit-nav [data-kit-progress]');
+    var n = 0;
+    links.forEach(function (el) {
+      var id = el.getAttribute('data-kit-progress');
+      if (done[id] && done[id].completed) { n += 1; }
+    });
+    var text = forms ? plural(forms, links.length, {done: n}) : '';
+    if (box.textContent !== text) { box.textContent = text; }
+    box.dataset.done = String(n);
+  }
+
   function paintProgress(root) {
     var done = readProgress();
+    paintCount(done);
     var label = (document.getElementById('kit-theme-toggle') || {dataset: {}}).dataset.labelDone || 'completed';
     (root || document).querySelectorAll('[data-kit-progress]').forEach(function (el) {
       var id = el.getAttribute('data-kit-progress');

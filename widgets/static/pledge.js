@@ -32,8 +32,9 @@ function render({ model, el: root }) {
       input.maxLength = 120;
     }
     if (typeof saved[name] === "string") input.value = saved[name];
-    input.addEventListener("input", update);
-    input.addEventListener("change", update);
+    // Kept only once the organiser changes something: a visit alone stores nothing.
+    input.addEventListener("input", changed);
+    input.addEventListener("change", changed);
     inputs[name] = input;
     wrap.append(label, input);
     form.append(wrap);
@@ -49,10 +50,17 @@ function render({ model, el: root }) {
   print.addEventListener("click", () => kitPrint(preview));
   card.append(form, el("h4", "", t("pledge-preview")), preview, print);
 
-  function update() {
+  function fieldValues() {
     const fields = {};
     for (const [name, input] of Object.entries(inputs)) fields[name] = input.value;
-    try { localStorage.setItem(key, JSON.stringify(fields)); } catch (e) { /* private mode: the form still works */ }
+    return fields;
+  }
+  function changed() {
+    try { localStorage.setItem(key, JSON.stringify(fieldValues())); } catch (e) { /* private mode: the form still works */ }
+    update();
+  }
+  function update() {
+    const fields = fieldValues();
     const p = pledgeBuild(template, fields, t("pledge-date-locale"));
     preview.textContent = "";
     preview.append(el("h3", "", p.title), el("p", "", p.intro));

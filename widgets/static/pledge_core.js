@@ -20,14 +20,25 @@ export function pledgeDate(iso, lang) {
   return new Intl.DateTimeFormat(lang || "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(d);
 }
 
-/** The whole pledge: {title, intro, contents: [..7], recording, closing, signLine}. */
+/** One content line's text under a recording policy: a line is a text, or {text, by_policy}
+ *  where by_policy holds its wording for the policies the plain text would contradict. */
+export function pledgeLine(line, policyId) {
+  if (line && typeof line === "object") {
+    const own = line.by_policy && Object.prototype.hasOwnProperty.call(line.by_policy, policyId) ? line.by_policy[policyId] : null;
+    return typeof own === "string" ? own : String(line.text || "");
+  }
+  return String(line);
+}
+
+/** The whole pledge: {title, intro, contents: [..7], recording, closing, signLine}; every line
+ *  follows the recording policy chosen. */
 export function pledgeBuild(template, fields, lang) {
   const f = { group: fields.group, organiser: fields.organiser, date: pledgeDate(fields.date, lang) };
   const policy = template.recording.find((r) => r.id === fields.recording) || template.recording[0];
   return {
     title: pledgeFill(template.title, f),
     intro: pledgeFill(template.intro, f),
-    contents: template.contents.map((c) => pledgeFill(c, f)),
+    contents: template.contents.map((c) => pledgeFill(pledgeLine(c, policy.id), f)),
     recording: pledgeFill(policy.text, f),
     closing: pledgeFill(template.closing, f),
     signLine: template.sign_line,

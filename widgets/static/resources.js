@@ -21,6 +21,23 @@ function resOwnKeys() {
   return keys.sort();
 }
 
+// A module's knowledge check as the record shows it: how many of its items have a stored
+// answer (tried), and how many were right at the first try. An entry of the format with
+// retries says so in `first_try`; an older entry ({chosen, correct}) had one try only.
+function resFirstTry(answers, itemIds) {
+  let tried = 0;
+  let right = 0;
+  const a = answers && typeof answers === "object" ? answers : {};
+  for (const id of itemIds) {
+    const entry = a[id];
+    if (!entry || typeof entry !== "object") continue;
+    tried += 1;
+    const first = "first_try" in entry ? entry.first_try : entry.correct;
+    if (first === true) right += 1;
+  }
+  return { tried, right };
+}
+
 // ------------------------------------------------------------------ the completion record
 function renderRecord(model, root) {
   const t = (k) => (model.get("texts") || {})[k] || k;
@@ -50,8 +67,11 @@ function renderRecord(model, root) {
     } catch (e) { /* the record still shows */ }
     const progress = resRead(kitKey("progress"), {});
     const quiz = resRead(kitKey("quiz"), {});
+    const modules = model.get("modules") || [];
     sheet.textContent = "";
     sheet.append(el("h2", "", t("record-heading")));
+    // First, in words a reviewer cannot miss: self-declared, made by the learner, checked by no one.
+    sheet.append(el("p", "kit-record-self-declared", t("record-self-declared")));
     if (name.value.trim()) sheet.append(el("p", "kit-record-name", name.value.trim()));
     sheet.append(el("p", "kit-record-made", t("record-made").replace("{date}", new Date().toISOString().slice(0, 10))));
     const table = el("table", "kit-map-table kit-record-table");
@@ -66,26 +86,35 @@ function renderRecord(model, root) {
     const body = el("tbody");
     let minutes = 0;
     let done = 0;
-    for (const m of model.get("modules") || []) {
+    for (const m of modules) {
       const entry = progress[m.id];
       const completed = entry && typeof entry.completed === "string" ? entry.completed : "";
       if (completed) { minutes += m.minutes; done += 1; }
-      const answers = quiz[m.id] && typeof quiz[m.id] === "object" ? Object.values(quiz[m.id]) : [];
-      const right = answers.filter((a) => a && a.correct === true).length;
+      const score = resFirstTry(quiz[m.id], m.item_ids || []);
       const tr = el("tr");
       tr.dataset.module = m.id;
+      let check = "";
+      if (m.items && score.tried === m.items) check = kitPlural(t("record-first-try"), m.items, { right: score.right });
+      else if (m.items && score.tried) check = kitPlural(t("record-tried"), m.items, { tried: score.tried });
+      else if (m.items) check = t("record-check-none");
       tr.append(
         el("td", "", `${m.number}. ${m.title}`),
         el("td", "", t("record-minutes").replace("{minutes}", m.minutes)),
         el("td", "", completed || t("record-not-yet")),
-        el("td", "", m.items ? t("record-check").replace("{answered}", answers.length).replace("{items}", m.items).replace("{right}", right) : ""),
+        el("td", "", check),
       );
       body.append(tr);
     }
     table.append(thead, body);
     const hours = (minutes / 60).toFixed(1);
-    sheet.append(table, el("p", "kit-record-total", t("record-total").replace("{done}", done).replace("{count}", (model.get("modules") || []).length).replace("{hours}", hours)));
-    sheet.append(el("p", "kit-record-what", t("record-what")));
+    sheet.append(table, el("p", "kit-record-total", kitPlural(t("record-total"), modules.length, { done, hours })));
+    const what = el("section", "kit-record-what");
+    what.append(
+      el("h3", "", t("record-what-title")),
+      el("p", "kit-record-attests", t("record-attests")),
+      el("p", "kit-record-not-attests", t("record-not-attests")),
+    );
+    sheet.append(what);
   }
   name.addEventListener("input", draw);
   window.addEventListener("kit-progress", draw);
@@ -111,6 +140,34 @@ function resKind(name) {
   return "other";
 }
 
+// What a learner would count in one kind of data: modules marked complete, answers given,
+// reflections written, self-check results saved, notes written; for the rest, the entries.
+function resParse(text) {
+  try { return JSON.parse(text); } catch (e) { return null; }
+}
+
+function resCount(kind, entries) {
+  const obj = (v) => (v && typeof v === "object" && !Array.isArray(v) ? v : {});
+  if (kind === "progress") {
+    return entries.reduce((n, x) => n + Object.values(obj(resParse(x.text))).filter((e) => e && typeof e.completed === "string").length, 0);
+  }
+  if (kind === "quiz") {
+    return entries.reduce((n, x) => n + Object.values(obj(resParse(x.text))).reduce((m, items) => m + Object.keys(obj(items)).length, 0), 0);
+  }
+  if (kind === "reflection") {
+    return entries.filter((x) => { const v = obj(resParse(x.text)); return typeof v.text === "string" && v.text.trim(); }).length;
+  }
+  if (kind === "self-check") {
+    // Saved results (each a dated attempt); answers in progress (the draft) are not a result.
+    return entries.reduce((n, x) => {
+      const v = x.name.endsWith("-history") ? resParse(x.text) : null;
+      return n + (Array.isArray(v) ? v.length : 0);
+    }, 0);
+  }
+  if (kind === "solo") return entries.filter((x) => x.text.trim()).length;
+  return entries.length;
+}
+
 function renderMyData(model, root) {
   const t = (k) => (model.get("texts") || {})[k] || k;
   const card = el("section", "kit-card kit-mydata");
@@ -127,8 +184,8 @@ function renderMyData(model, root) {
     for (const k of resOwnKeys()) {
       const name = k.slice(p.length);
       const kind = resKind(name);
-      const size = (localStorage.getItem(k) || "").length;
-      (groups[kind] = groups[kind] || []).push({ name, size });
+      const text = localStorage.getItem(k) || "";
+      (groups[kind] = groups[kind] || []).push({ name, text, size: text.length });
     }
     list.textContent = "";
     const kinds = Object.keys(groups);
@@ -147,7 +204,10 @@ function renderMyData(model, root) {
       const tr = el("tr");
       tr.dataset.kind = kind;
       const size = groups[kind].reduce((s, x) => s + x.size, 0);
-      tr.append(el("td", "", t("mydata-kind-" + kind)), el("td", "", String(groups[kind].length)), el("td", "", t("mydata-chars").replace("{n}", size)));
+      const n = resCount(kind, groups[kind]);
+      const forms = (model.get("texts") || {})["mydata-count-" + kind] || t("mydata-count-entries");
+      tr.dataset.count = String(n);
+      tr.append(el("td", "", t("mydata-kind-" + kind)), el("td", "", kitPlural(forms, n)), el("td", "", kitPlural(t("mydata-chars"), size)));
       body.append(tr);
     }
     table.append(thead, body);

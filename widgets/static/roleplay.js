@@ -161,16 +161,16 @@ function renderRolePlay(model, root) {
   const caseInfo = el("div", "kit-rp-case-info");
   const drawn = rpButton(t("case-draw"), "kit-rp-draw", () => {
     caseSel.select.value = cases[Math.floor(Math.random() * cases.length)].id;
-    caseChanged();
+    caseChanged(true);
   });
-  caseSel.select.addEventListener("change", caseChanged);
+  caseSel.select.addEventListener("change", () => caseChanged(true));
   const row1 = el("div", "kit-actions");
   row1.append(caseSel.wrap, drawn);
   s1.append(row1, caseInfo);
   const chosenCase = () => cases.find((c) => c.id === caseSel.select.value) || cases[0];
-  function caseChanged() {
+  function caseChanged(chosenByUser) {
     const c = chosenCase();
-    save({ caseId: c ? c.id : "" });
+    if (chosenByUser) save({ caseId: c ? c.id : "" });  // showing the first case on a visit stores nothing
     caseInfo.textContent = "";
     if (!c) return;
     caseInfo.append(el("p", "", c.request));
@@ -325,7 +325,10 @@ function renderRolePlay(model, root) {
     now.append(el("h4", "kit-rp-phase", t("rp-now").replace("{phase}", name)));
     const base = (model.get("prompts") || {})[phaseId] || {};
     const extra = preset.setting === "online" ? ((model.get("online_prompts") || {})[phaseId] || {}) : {};
-    const kinds = people.length ? Array.from(new Set(people.map((p) => p.role))) : ["leader", "co-leader", "presenter", "member", "observer"];
+    // The roles in play: those seated in step 2; before anyone is seated, the roles of every
+    // circle, and observers only in the format made for them (the online demonstration).
+    const unseated = ["leader", "co-leader", "presenter", "member"].concat(preset.setting === "demonstration" ? ["observer"] : []);
+    const kinds = people.length ? Array.from(new Set(people.map((p) => p.role))) : unseated;
     const dl = el("dl", "kit-rp-prompt-list");
     for (const kind of ["leader", "co-leader", "presenter", "member", "observer"].filter((k) => kinds.includes(k))) {
       if (!base[kind] && !extra[kind]) continue;

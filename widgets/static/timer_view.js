@@ -302,11 +302,19 @@ function render({ model, el: root }) {
     last = { index: v.phaseIndex, warning: v.warning, finished: v.finished };
   };
 
+  // A button that the step turns off ("End session" at the end, "Back" on the first phase)
+  // would drop the keyboard focus to the page, and the shortcuts and Esc, which listen on the
+  // card, would stop until a click: keep the focus on the card instead.
+  const keepFocus = () => {
+    const a = document.activeElement;
+    if (a && a.disabled && card.contains(a)) card.focus();
+  };
   const act = (fn) => {
     if (!state) return;
     state = fn(state, Date.now());
     save();
     draw();
+    keepFocus();
   };
 
   const toggleRun = () => {
