@@ -245,6 +245,7 @@ def test_the_rest_of_the_learners_data_comes_back_for_known_keys_only():
         "cbi-history": '[{"date": "2026-10-01", "answers": {"personal-1": 75}}]',
         "solo:the-wedding-in-june:associations": "A heavy feeling.",
         "timer:online-consensus": "{}",
+        "present": "on",  # the header's Present switch, kept like the theme
         "progress": "not here",  # has its own field
         "reflection:01_history-roots": "not here either",
         "../../etc": "x",
@@ -255,6 +256,7 @@ def test_the_rest_of_the_learners_data_comes_back_for_known_keys_only():
         "cbi-history": '[{"date": "2026-10-01", "answers": {"personal-1": 75}}]',
         "solo:the-wedding-in-june:associations": "A heavy feeling.",
         "timer:online-consensus": "{}",
+        "present": "on",
     }
 
 

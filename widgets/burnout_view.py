@@ -24,7 +24,7 @@ TEXT_KEYS = (
     "cbi-no-score", "cbi-answered", "cbi-threshold", "cbi-history", "cbi-history-empty", "cbi-trend-label",
     "cbi-export", "cbi-import", "cbi-delete", "cbi-delete-confirm", "cbi-deleted", "cbi-imported",
     "cbi-import-failed", "cbi-col-date", "cbi-draft-kept", "cbi-result-label", "cbi-help-title",
-    "cbi-unanswered", "cbi-no-score-short", "chart-unavailable", "storage-failed", "shared-computer",
+    "cbi-unanswered", "cbi-no-score-short", "chart-loading", "chart-unavailable", "storage-failed", "shared-computer",
 )
 
 

@@ -21,7 +21,7 @@ TEXT_KEYS = (
     "ev-title", "ev-filter-design", "ev-filter-outcome", "ev-filter-country", "ev-all", "ev-showing",
     "ev-col-study", "ev-col-design", "ev-col-population", "ev-col-n", "ev-col-sessions", "ev-col-measures",
     "ev-col-result", "ev-not-known", "ev-unknown", "ev-chart-title", "ev-chart-label", "ev-none",
-    "chart-unavailable", "ev-outcome-empathy", "ev-outcome-burnout", "ev-outcome-wellbeing", "ev-outcome-attitudes",
+    "chart-loading", "chart-unavailable", "ev-outcome-empathy", "ev-outcome-burnout", "ev-outcome-wellbeing", "ev-outcome-attitudes",
     "ev-outcome-professional-identity", "ev-outcome-feasibility", "ev-outcome-other", "ev-no-ci", "ev-reset",
 )
 

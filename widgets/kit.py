@@ -98,11 +98,14 @@ def course_map() -> HTML:
             title = html.escape(m.title)
             status = f'<span class="kit-status">{html.escape(t["map-in-preparation"])}</span>'
             attr = ""
+        # The time and status again under the title, shown instead of their columns on a phone (kit.css).
+        minutes = html.escape(t["map-minutes"].format(minutes=m.minutes))
         rows.append(
             f'<tr class="kit-map-row"{attr}><td>{m.number}</td>'
             f"<td>{title}<br><span class=\"kit-muted\">{html.escape(m.summary)}</span>"
+            f'<span class="kit-map-meta">{minutes} {status}</span>'
             f'<details><summary>{html.escape(t["map-objectives"])}</summary><ul>{objectives}</ul></details></td>'
-            f'<td>{html.escape(t["map-minutes"].format(minutes=m.minutes))}</td><td>{status}</td></tr>'
+            f'<td>{minutes}</td><td>{status}</td></tr>'
         )
     head = "".join(f"<th scope=\"col\">{html.escape(t[k])}</th>" for k in ("map-col-number", "map-col-module", "map-col-time", "map-col-status"))
     hours = html.escape(t["map-total"].format(minutes=total))
@@ -131,7 +134,7 @@ def timeline() -> HTML:
     spec = figures.timeline_figure(tl, bib, disputed_label=t["timeline-disputed"])
     years = sorted(figures.event_date(e.date).year for e in tl.events)
     label = t["timeline-label"].format(count=len(tl.events), first=years[0], last=years[-1])
-    chart = plot.figure_html(spec, label=label, fallback=t["chart-unavailable"], version=_asset_version())
+    chart = plot.figure_html(spec, label=label, fallback=t["chart-unavailable"], loading=t["chart-loading"], version=_asset_version())
     lanes = {lane.id: lane.label for lane in tl.lanes}
     items = []
     for e in sorted(tl.events, key=lambda e: figures.event_date(e.date)):

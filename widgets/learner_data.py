@@ -165,7 +165,7 @@ def clean_reflections(value) -> dict:
 
 _OTHER = re.compile(
     r"^(order-seed|cbi-draft|cbi-history|group-eval|poll-tokens|poll-sent|poll-classes|roleplay|online-checklist|pledge-form"
-    r"|record-name|theme|solo:[a-z0-9-]+:[a-z0-9-]+|timer:[A-Za-z0-9_-]{1,80})$"
+    r"|record-name|theme|present|solo:[a-z0-9-]+:[a-z0-9-]+|timer:[A-Za-z0-9_-]{1,80})$"
 )
 MAX_OTHER_CHARS = 200_000
 

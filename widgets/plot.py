@@ -27,7 +27,7 @@ _SCRIPT = """
   var spec = %(spec)s;
 %(loader)s
   function load() {
-    kitDrawFigure(el, spec, %(version)s).catch(function () { el.textContent = %(fallback)s; });
+    kitDrawFigure(el, spec, %(version)s).catch(function () { kitChartNote(el, %(fallback)s, 'failed'); });
   }
   // plotly.js is large (4.6 MB to parse): fetch it only when the chart comes near the
   // screen, so that it does not hold up the widgets above it.
@@ -41,12 +41,13 @@ _SCRIPT = """
 """
 
 
-def figure_html(spec: dict, label: str, fallback: str, version: str = "1") -> HTML:
-    """HTML that draws ``spec``; ``label`` is the chart's text alternative."""
+def figure_html(spec: dict, label: str, fallback: str, loading: str, version: str = "1") -> HTML:
+    """HTML that draws ``spec``; ``label`` is the chart's text alternative, ``loading`` what the
+    chart's place says until plotly.js has drawn it, ``fallback`` what it says if it cannot."""
     chart_id = f"kit-chart-{uuid.uuid4().hex[:12]}"
     div = (
         f'<div class="kit-chart" id="{chart_id}" role="img" aria-label="{html.escape(label)}">'
-        f'<p class="kit-chart-fallback">{html.escape(fallback)}</p></div>'
+        f'<p class="kit-chart-fallback" data-chart-state="loading">{html.escape(loading)}</p></div>'
     )
     script = _SCRIPT % {
         "id": json.dumps(chart_id),

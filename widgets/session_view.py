@@ -16,17 +16,22 @@ from .guard import BrowserSafe
 def phases_table(t: UIText) -> str:
     s = content.session()
     bib = content.require_sources(s.cited_keys(), "session.yaml")
+    what, leader = html.escape(t["phases-col-what"]), html.escape(t["phases-col-leader"])
     rows = []
+    # On a phone kit.css lays each row out as a block (phase, then its two texts under their
+    # column names, from data-label); the ARIA roles keep it a table for screen readers, which
+    # drop a table's meaning once its CSS display changes.
     for n, p in enumerate(s.phases, 1):
         rows.append(
-            f'<tr class="kit-phase-row"><td>{n}</td><td><b>{html.escape(p.name)}</b></td>'
-            f"<td>{html.escape(p.what_happens)}</td><td>{html.escape(p.leader_does)} ({bib.cite_html(p.sources)})</td></tr>"
+            f'<tr class="kit-phase-row" role="row"><td role="cell">{n}</td><td role="cell"><b>{html.escape(p.name)}</b></td>'
+            f'<td role="cell" data-label="{what}">{html.escape(p.what_happens)}</td>'
+            f'<td role="cell" data-label="{leader}">{html.escape(p.leader_does)} ({bib.cite_html(p.sources)})</td></tr>'
         )
-    head = "".join(f'<th scope="col">{html.escape(t[k])}</th>' for k in ("phases-col-number", "phases-col-phase", "phases-col-what", "phases-col-leader"))
+    head = "".join(f'<th scope="col" role="columnheader">{html.escape(t[k])}</th>' for k in ("phases-col-number", "phases-col-phase", "phases-col-what", "phases-col-leader"))
     return (
-        f'<section class="kit-card kit-phases"><table class="kit-map-table kit-phases-table">'
+        f'<section class="kit-card kit-phases"><table class="kit-map-table kit-phases-table" role="table">'
         f'<caption class="kit-sr">{html.escape(t["phases-caption"])}</caption>'
-        f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
+        f'<thead role="rowgroup"><tr role="row">{head}</tr></thead><tbody role="rowgroup">{"".join(rows)}</tbody></table></section>'
     )
 
 
@@ -38,7 +43,7 @@ def presets_chart(t: UIText, version: str) -> str:
         axis_title=t["presets-axis"], hover=t["presets-hover"],
     )
     label = t["presets-label"].format(count=len(s.presets))
-    chart = plot.figure_html(spec, label=label, fallback=t["chart-unavailable"], version=version).data
+    chart = plot.figure_html(spec, label=label, fallback=t["chart-unavailable"], loading=t["chart-loading"], version=version).data
     names = {p.id: p.name for p in s.phases}
     blocks = []
     for preset in s.presets:

@@ -28,7 +28,7 @@ TEXT_KEYS = (
     "sim-start", "sim-covers", "sim-you-chose", "sim-group-responds", "sim-why",
     "sim-ending", "sim-profile", "sim-profile-note", "sim-not-at-stake", "sim-map",
     "sim-map-label", "sim-path", "sim-replay", "sim-other", "sim-back", "sim-sources", "sim-content-note",
-    "sim-broken", "sim-phase", "chart-unavailable", "sim-map-other", "sim-map-ending", "sim-skill",
+    "sim-broken", "sim-phase", "chart-loading", "chart-unavailable", "sim-map-other", "sim-map-ending", "sim-skill",
     "sim-score", "sim-step-of", "sim-choose-label",
 )
 

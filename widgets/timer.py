@@ -96,7 +96,7 @@ def _timer_texts() -> dict:
 # The timer's look, built on the kit's CSS variables (static/kit.css) so that it follows the
 # light and dark themes. Warnings change the text as well as the colour.
 _CSS = """
-.kit-timer { position: relative; font-size: 16px; line-height: 1.45; }
+.kit-timer { position: relative; font-size: calc(16px * var(--kit-scale, 1)); line-height: 1.45; }
 .kit-timer:focus-visible { outline: 3px solid var(--kit-accent); outline-offset: -4px; }
 .kit-timer h3.kit-timer-title { margin: 0 0 .2rem; font-size: 1.1rem; }
 .kit-timer p { margin: 0; }
@@ -127,7 +127,7 @@ _CSS = """
 .kit-timer-facts { display: flex; flex-wrap: wrap; gap: .3rem 2rem; color: var(--kit-ink); }
 .kit-timer-session { font-variant-numeric: tabular-nums; }
 .kit-timer-controls { display: flex; flex-wrap: wrap; gap: .5rem; margin-top: .9rem; }
-.kit-timer-btn { font: inherit; font-size: 15px; line-height: 1.2; min-height: 36px; padding: .4rem 1rem; border-radius: 6px; cursor: pointer; border: 1px solid var(--kit-line); background: var(--kit-bg); color: var(--kit-ink); }
+.kit-timer-btn { font: inherit; font-size: calc(15px * var(--kit-scale, 1)); line-height: 1.2; min-height: 36px; padding: .4rem 1rem; border-radius: 6px; cursor: pointer; border: 1px solid var(--kit-line); background: var(--kit-bg); color: var(--kit-ink); }
 .kit-timer-btn:hover:not(:disabled) { border-color: var(--kit-accent); }
 .kit-timer-btn:disabled { opacity: .55; cursor: default; }
 .kit-timer-btn:focus-visible { outline: 3px solid var(--kit-accent); outline-offset: 2px; }
@@ -141,7 +141,7 @@ _CSS = """
 .kit-timer-chart { margin: .6rem 0; }
 .kit-timer-chart-title { font-weight: 700; margin-bottom: .3rem; }
 .kit-timer-svg { display: block; max-width: 640px; height: auto; }
-.kit-timer-svg-text, .kit-timer-svg-name { fill: var(--kit-ink); font-size: 13px; font-family: inherit; }
+.kit-timer-svg-text, .kit-timer-svg-name { fill: var(--kit-ink); font-size: calc(13px * var(--kit-scale, 1)); font-family: inherit; }
 .kit-timer-svg-name { font-weight: 700; }
 .kit-timer-bar-planned { fill: var(--kit-muted); }
 .kit-timer-bar-actual { fill: var(--kit-accent); }
@@ -171,8 +171,8 @@ _CSS = """
 .kit-timer-projector .kit-timer-controls { justify-content: center; }
 .kit-timer-projector .kit-timer-shortcuts { text-align: center; }
 .kit-timer-choose { margin: 1rem 0 0; }
-body.kit-page .kit-timer-choose .widget-label, body.kit-page .kit-timer-choose label { font-size: 15px; color: var(--kit-ink); }
-body.kit-page .kit-timer-choose select { font-size: 15px; height: auto; min-height: 34px; padding: .2rem .5rem; border-radius: 6px; }
+body.kit-page .kit-timer-choose .widget-label, body.kit-page .kit-timer-choose label { font-size: calc(15px * var(--kit-scale, 1)); color: var(--kit-ink); }
+body.kit-page .kit-timer-choose select { font-size: calc(15px * var(--kit-scale, 1)); height: auto; min-height: 34px; padding: .2rem .5rem; border-radius: 6px; }
 @media (max-width: 640px) { .kit-timer-clock { font-size: 3rem; } }
 """
 

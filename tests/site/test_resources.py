@@ -130,6 +130,7 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
           localStorage.setItem(k + 'solo:the-wedding-in-june:associations', 'A heavy feeling.');
           localStorage.setItem(k + 'theme', 'dark');
           localStorage.setItem(k + 'order-seed', '0123456789abcdef');
+          localStorage.setItem(k + 'present', 'on');
         }""",
         key,
     )
@@ -138,7 +139,7 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
     kinds = page.eval_on_selector_all(".kit-mydata-table tbody tr", "rows => rows.map(r => r.dataset.kind)")
     assert kinds == ["progress", "order", "reflection", "self-check", "solo", "theme"]
     counts = page.eval_on_selector_all(".kit-mydata-table tbody tr", "rows => rows.map(r => r.children[1].innerText)")
-    assert counts == ["1 module", "1 entry", "1 reflection", "1 saved result", "1 note", "1 entry"]
+    assert counts == ["1 module", "1 entry", "1 reflection", "1 saved result", "1 note", "2 entries"]  # seed; theme and present
     assert page.locator(".kit-mydata-shared").inner_text().startswith("On a shared computer")
     with page.expect_download() as dl:
         page.locator(".kit-export").click()
@@ -148,6 +149,7 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
         "solo:the-wedding-in-june:associations": "A heavy feeling.",
         "theme": "dark",
         "order-seed": "0123456789abcdef",  # the learner's option order goes with their data
+        "present": "on",
     }
     page.locator(".kit-delete").click()
     page.locator(".kit-delete").click()
@@ -159,10 +161,11 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
     assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('balint-kit'))") == []
     # The export brings it all back.
     page.locator(".kit-import input[type=file]").set_input_files(dl.value.path())
-    # Four other items: the self-check history, the solo notes, the theme and the option-order seed.
-    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed module, 0 answers, 1 reflection and 4 other items')")
+    # Five other items: the self-check history, the solo notes, the theme, the Present switch and the option-order seed.
+    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed module, 0 answers, 1 reflection and 5 other items')")
     assert page.evaluate("k => localStorage.getItem(k + 'solo:the-wedding-in-june:associations')", key) == "A heavy feeling."
     assert page.evaluate("k => localStorage.getItem(k + 'order-seed')", key) == "0123456789abcdef"  # the same order again
+    assert page.evaluate("k => localStorage.getItem(k + 'present')", key) == "on"  # the Present switch, as the theme
 
 
 def test_a_glossary_link_in_a_module_leads_to_its_term(site, context):

@@ -115,9 +115,9 @@ function render({ model, el: root }) {
     const box = el("div", "kit-chart kit-ev-chart");
     box.setAttribute("role", "img");
     box.setAttribute("aria-label", model.get("chart_label"));
-    box.append(el("p", "kit-chart-fallback", model.get("chart_label")));
+    kitChartNote(box, t("chart-loading"), "loading");
     card.append(box);
-    const draw = () => kitDrawFigure(box, figure, model.get("asset_version")).catch(() => { box.textContent = model.get("chart_label"); });
+    const draw = () => kitDrawFigure(box, figure, model.get("asset_version")).catch(() => kitChartNote(box, model.get("chart_label"), "failed"));
     if ("IntersectionObserver" in window) {
       const seen = new IntersectionObserver((entries) => {
         if (entries.some((e) => e.isIntersecting)) { seen.disconnect(); draw(); }

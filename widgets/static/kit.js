@@ -1,5 +1,7 @@
 /* Balint Course Kit: the site chrome in the browser.
-   - the light/dark switch (kept in this browser's localStorage);
+   - the light/dark switch and the "Present" switch (kept in this browser's localStorage);
+   - the menu button that folds the navigation on a narrow screen;
+   - a module's contents list (from its h2 headings) and the "back to top" button;
    - progress ticks: any element with data-kit-progress="<module id>" gets the class
      kit-done when the learner has completed that module in this browser.
    - the connection banner: when the page's kernel stops (killed, restarted, or the course
@@ -16,6 +18,7 @@
   var base = (document.body && document.body.dataset.kitBase) || '/';
   var PROGRESS_KEY = 'balint-kit:v1:' + base + ':progress';
   var THEME_KEY = 'balint-kit:v1:' + base + ':theme';  // per learner: hub learners share one origin
+  var PRESENT_KEY = 'balint-kit:v1:' + base + ':present';  // "on", or absent (the template's head reads it too)
 
   function readProgress() {
     try {
@@ -85,7 +88,133 @@
     window.dispatchEvent(new CustomEvent('kit-theme', {detail: t}));
   }
 
+  /* Present mode: a wider column and larger type (kit.css, html[data-kit-present="on"]). Kept
+     like the theme: only the learner's own choice is stored, and switching it off removes the key. */
+  function setPresent(on, remember) {
+    var root = document.documentElement;
+    if (on) { root.setAttribute('data-kit-present', 'on'); } else { root.removeAttribute('data-kit-present'); }
+    if (remember) {
+      try {
+        if (on) { localStorage.setItem(PRESENT_KEY, 'on'); } else { localStorage.removeItem(PRESENT_KEY); }
+      } catch (e) { /* private mode: the switch still works for this page */ }
+    }
+    var b = document.getElementById('kit-present-toggle');
+    if (b) { b.setAttribute('aria-pressed', on ? 'true' : 'false'); }
+    // Charts (plotly's responsive layout) and Voila's shell measure themselves on resize.
+    window.dispatchEvent(new Event('resize'));
+    window.dispatchEvent(new CustomEvent('kit-present', {detail: on}));
+  }
+
+  /* The navigation on a narrow screen (kit.css folds .kit-header.kit-nav-folded .kit-nav below
+     641 px): folded behind the menu button when the page opens; Escape folds it again. */
+  function setupMenu() {
+    var button = document.getElementById('kit-menu-toggle');
+    var nav = document.getElementById('kit-nav');
+    var header = button && button.closest('.kit-header');
+    if (!button || !nav || !header) { return; }
+    var narrow = window.matchMedia ? window.matchMedia('(max-width: 640px)') : {matches: false};
+    function set(open) {
+      header.classList.toggle('kit-nav-folded', !open);
+      // Announced state: on a wide screen the button is hidden and the navigation always shown.
+      button.setAttribute('aria-expanded', open ? 'true' : 'false');
+    }
+    button.hidden = false;
+    set(false);
+    button.addEventListener('click', function () { set(header.classList.contains('kit-nav-folded')); });
+    header.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && narrow.matches && !header.classList.contains('kit-nav-folded')) {
+        set(false);
+        button.focus();
+      }
+    });
+  }
+
+  /* A module's contents list, made here from the h2 headings of its notebook's text (not those
+     drawn by widgets), placed before the first of them: after the module's introduction and
+     objectives. Made in the browser because the headings, their ids and their order are
+     only known once the notebook's Markdown is rendered; the notebooks need no extra call, and
+     a heading added to a notebook is listed without anything else to change. Built again while
+     the page is still filling in (progressive rendering). */
+  function headingText(h) {
+    var c = h.cloneNode(true);
+    c.querySelectorAll('.anchor-link, .jp-InternalAnchorLink').forEach(function (a) { a.remove(); });
+    return c.textContent.trim();
+  }
+
+  function buildContents() {
+    var content = document.getElementById('kit-content');
+    var title = content && content.getAttribute('data-kit-toc');
+    if (!title) { return; }
+    var heads = Array.prototype.filter.call(content.querySelectorAll('.jp-RenderedMarkdown h2'), function (h) {
+      return h.id && !h.closest('.kit-toc');
+    });
+    var signature = heads.map(function (h) { return h.id; }).join('\n');
+    var old = content.querySelector('nav.kit-toc');
+    if (old && old.getAttribute('data-kit-toc-of') === signature && old.nextElementSibling === heads[0]) { return; }
+    if (old) { old.remove(); }
+    if (heads.length < 2) { return; }
+    var nav = document.createElement('nav');
+    nav.className = 'kit-toc';
+    nav.id = 'kit-toc';
+    nav.setAttribute('aria-labelledby', 'kit-toc-title');
+    nav.setAttribute('data-kit-toc-of', signature);
+    var h = document.createElement('h2');
+    h.className = 'kit-toc-title';
+    h.id = 'kit-toc-title';
+    h.textContent = title;
+    var ol = document.createElement('ol');
+    heads.forEach(function (head) {
+      var li = document.createElement('li');
+      var a = document.createElement('a');
+      a.href = '#' + encodeURIComponent(head.id);
+      a.textContent = headingText(head);
+      a.addEventListener('click', function (e) {
+        e.preventDefault();
+        // Scroll the heading into view and move the keyboard there, so that Tab goes on from it.
+        if (!head.hasAttribute('tabindex')) { head.setAttribute('tabindex', '-1'); }
+        head.scrollIntoView({block: 'start'});
+        head.focus({preventScroll: true});
+      });
+      li.appendChild(a);
+      ol.appendChild(li);
+    });
+    nav.appendChild(h);
+    nav.appendChild(ol);
+    heads[0].parentNode.insertBefore(nav, heads[0]);
+  }
+
+  /* "Back to top": shown once the learner has scrolled more than a screen down; takes the page
+     (Voila's scrolling area) back to the top and the keyboard to the start of the content. */
+  function setupToTop() {
+    var button = document.getElementById('kit-to-top');
+    var cells = document.getElementById('rendered_cells');
+    if (!button || !cells) { return; }
+    var holder = document.getElementById('kit-to-top-nav');
+    if (holder) { document.body.appendChild(holder); }  // after Voila's shell (see the template)
+    var update = function () {
+      var show = cells.scrollTop > cells.clientHeight;
+      if (button.hidden === show) { button.hidden = !show; }
+    };
+    cells.addEventListener('scroll', update, {passive: true});
+    button.addEventListener('click', function () {
+      cells.scrollTop = 0;
+      var target = document.getElementById('kit-toc') || document.getElementById('kit-content');
+      if (target && !target.hasAttribute('tabindex')) { target.setAttribute('tabindex', '-1'); }
+      if (target) { target.focus({preventScroll: true}); }
+      update();
+    });
+    update();
+  }
+
   function init() {
+    var p = document.getElementById('kit-present-toggle');
+    if (p) {
+      p.setAttribute('aria-pressed', document.documentElement.getAttribute('data-kit-present') === 'on' ? 'true' : 'false');
+      p.addEventListener('click', function () {
+        setPresent(document.documentElement.getAttribute('data-kit-present') !== 'on', true);
+      });
+    }
+    setupMenu();
     var b = document.getElementById('kit-theme-toggle');
     if (b) {
       setTheme(document.documentElement.getAttribute('data-kit-theme') || 'light');
@@ -107,6 +236,8 @@
         var el = document.querySelector('body > ' + sel);
         if (el) { cells.appendChild(el); }
       });
+      setupToTop();
+      buildContents();
       return true;
     };
     if (!arrange()) {
@@ -116,9 +247,15 @@
     window.addEventListener('kit-progress', function () { paintProgress(); });
     window.addEventListener('storage', function (e) { if (e.key === PROGRESS_KEY) { paintProgress(); } });
     var cells = document.getElementById('rendered_cells') || document.body;
+    var tocTimer = null;
     new MutationObserver(function (records) {
       for (var i = 0; i < records.length; i++) {
-        if (records[i].addedNodes.length) { paintProgress(cells); enhanceTerms(cells); return; }
+        if (records[i].addedNodes.length) {
+          paintProgress(cells);
+          enhanceTerms(cells);
+          if (!tocTimer) { tocTimer = setTimeout(function () { tocTimer = null; buildContents(); }, 150); }
+          return;
+        }
       }
     }).observe(cells, {childList: true, subtree: true});
   }
@@ -503,6 +640,8 @@
     progressKey: PROGRESS_KEY,
     base: base,
     paintProgress: paintProgress,
+    presentKey: PRESENT_KEY,
+    setPresent: setPresent,
     connection: function () { return connection.state; }
   };
   if (document.readyState === 'loading') {

@@ -45,6 +45,18 @@ function kitPlotLayout(layout, width) {
   return l;
 }
 
+// A chart's placeholder: "Loading the chart…" (state "loading") until plotly.js has drawn it, or
+// the failure text (state "failed") if plotly.js could not be loaded.
+function kitChartNote(node, text, state) {
+  node.textContent = "";
+  const p = document.createElement("p");
+  p.className = "kit-chart-fallback";
+  p.dataset.chartState = state;
+  p.textContent = text;
+  node.appendChild(p);
+  return node;
+}
+
 // Draw spec into node; redraw on the light/dark switch. Resolves when drawn.
 function kitDrawFigure(node, spec, version) {
   return kitPlotly(version).then(function (Plotly) {

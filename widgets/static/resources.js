@@ -137,7 +137,7 @@ function resKind(name) {
   if (name === "online-checklist" || name === "pledge-form") return "online";
   if (name.startsWith("timer:")) return "timer";
   if (name === "record-name") return "record";
-  if (name === "theme") return "theme";
+  if (name === "theme" || name === "present") return "theme";  // both are how the site is shown
   return "other";
 }
 

@@ -112,8 +112,8 @@ function render({ model, el: root }) {
     const box = el("div", "kit-chart");
     box.setAttribute("role", "img");
     box.setAttribute("aria-label", label);
-    box.append(el("p", "kit-chart-fallback", t("chart-unavailable")));
-    kitDrawFigure(box, spec, model.get("asset_version")).catch(() => { box.textContent = t("chart-unavailable"); });
+    kitChartNote(box, t("chart-loading"), "loading");
+    kitDrawFigure(box, spec, model.get("asset_version")).catch(() => kitChartNote(box, t("chart-unavailable"), "failed"));
     return box;
   }
 
