@@ -46,7 +46,7 @@ def figure_html(spec: dict, label: str, fallback: str, loading: str, version: st
     chart's place says until plotly.js has drawn it, ``fallback`` what it says if it cannot."""
     chart_id = f"kit-chart-{uuid.uuid4().hex[:12]}"
     div = (
-        f'<div class="kit-chart" id="{chart_id}" role="img" aria-label="{html.escape(label)}">'
+        f'<div class="kit-chart" id="{chart_id}" role="figure" aria-label="{html.escape(label)}">'
         f'<p class="kit-chart-fallback" data-chart-state="loading">{html.escape(loading)}</p></div>'
     )
     script = _SCRIPT % {

@@ -106,7 +106,7 @@ def axe_violations(page) -> list[dict]:
         """async () => {
           const r = await axe.run(document, {resultTypes: ['violations']});
           return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').slice(0, 200))}));
+                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + (n.html || '').slice(0, 300) + ' :: ' + (n.failureSummary || '').slice(0, 200))}));
         }"""
     )
 

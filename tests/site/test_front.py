@@ -63,9 +63,12 @@ def test_every_cookie_is_samesite_lax_and_the_visitor_cookie_lasts_a_day(site):
     r = requests.get(site.url + "/voila/render/index.ipynb", timeout=120)
     cookies = r.raw.headers.getlist("Set-Cookie")
     names = sorted(c.split("=", 1)[0] for c in cookies)
-    assert names == ["_xsrf", "kit_poll_xsrf", f"username-127-0-0-1-{site.port}"]
+    # The kernel's binding to this browser (a session cookie), the poll token, the visitor, _xsrf.
+    assert names == ["_xsrf", f"kit-browser-127-0-0-1-{site.port}", "kit_poll_xsrf", f"username-127-0-0-1-{site.port}"]
     for cookie in cookies:
         assert re.search(r";\s*SameSite=Lax", cookie), cookie
+    binding = next(c for c in cookies if c.startswith("kit-browser-"))
+    assert "HttpOnly" in binding and "expires=" not in binding.lower()  # gone when the browser closes
     visitor = next(c for c in cookies if c.startswith("username-"))
     assert "HttpOnly" in visitor
     expires = parsedate_to_datetime(re.search(r"expires=([^;]+)", visitor).group(1)).timestamp()

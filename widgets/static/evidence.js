@@ -113,7 +113,7 @@ function render({ model, el: root }) {
   if (figure && figure.data) {
     card.append(el("h4", "", t("ev-chart-title")));
     const box = el("div", "kit-chart kit-ev-chart");
-    box.setAttribute("role", "img");
+    box.setAttribute("role", "figure");  // a figure may hold plotly's controls; an img may not (axe: nested-interactive)
     box.setAttribute("aria-label", model.get("chart_label"));
     kitChartNote(box, t("chart-loading"), "loading");
     card.append(box);

@@ -116,7 +116,7 @@ function render({ model, el: root }) {
 
   function chart(spec, label) {
     const box = el("div", "kit-chart kit-sim-chart");
-    box.setAttribute("role", "img");
+    box.setAttribute("role", "figure");  // a figure may hold plotly's controls; an img may not (axe: nested-interactive)
     box.setAttribute("aria-label", label);
     kitChartNote(box, t("chart-loading"), "loading");
     kitDrawFigure(box, spec, model.get("asset_version")).catch(() => kitChartNote(box, t("chart-unavailable"), "failed"));
