@@ -259,6 +259,8 @@ REMOVED_GIVEAWAYS = [
     "Its three scales are personal, work-related and client-related burnout.",
     "The figures describe an association, not a cause.",
     "What small numbers add is imprecision and room for chance imbalance.",
+    "they are exhaustion, depersonalisation or cynicism, and reduced accomplishment",
+    "the presenter listens and can say what struck them when they return",
 ]
 
 
