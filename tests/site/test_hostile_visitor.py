@@ -204,8 +204,9 @@ def test_one_browser_holds_at_most_five_kernels(hostile_site):
     # Three more pages from the same browser: each ends the kernel of its oldest page.
     later = [hoarder.page("index.ipynb")[1] for _ in range(3)]
     assert all(later)
-    assert _dead_status(held, 30), "the oldest page was not told that its kernel ended"
-    assert wait_for(lambda: len(site.kernels()) == 5, 30), len(site.kernels())
+    # Ending a kernel takes a few seconds on a quiet machine and much longer on a loaded one.
+    assert _dead_status(held, 90), "the oldest page was not told that its kernel ended"
+    assert wait_for(lambda: len(site.kernels()) == 5, 90), len(site.kernels())
     alive = {k for k in first + later if kernel_process(site, k) is not None}
     assert alive == set(first[3:] + later)
     # Another browser still gets in, and the hoarder cannot reach the ended kernels any more.

@@ -168,7 +168,8 @@ def test_answering_a_knowledge_check_item_shows_its_feedback(site, context):
         arg=option["feedback"][:60],
     )
     print(f"feedback shown {1000 * (time.perf_counter() - started):.0f} ms after the click")
-    assert page.locator(".kit-quiz-score").inner_text().startswith("Answered 1 of")
+    # The score line follows the feedback in its own message from the kernel: wait for it too.
+    page.wait_for_function("() => document.querySelector('.kit-quiz-score').innerText.startsWith('Answered 1 of')")
     screenshot(page, "01_history-quiz-answered")
 
 
