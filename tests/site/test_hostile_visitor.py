@@ -195,18 +195,24 @@ def _dead_status(channels, timeout: float) -> bool:
 
 def test_one_browser_holds_at_most_five_kernels(hostile_site):
     site = hostile_site
-    assert wait_for(lambda: len(site.kernels()) == 0, 30)
+    # Kernels of the tests before (other browsers, not this one's concern) may still be ending
+    # on a loaded machine: the hoarder's kernels are counted as those started after this point.
+    before = {p.pid for p in site.kernels()}
+
+    def hoarded() -> int:
+        return len({p.pid for p in site.kernels()} - before)
+
     hoarder = Browser(site.url)
     first = [hoarder.page("index.ipynb")[1] for _ in range(5)]
     held = hoarder.kernel(first[0])  # the oldest page keeps its websocket open
     assert held.info() is not None
-    assert len(site.kernels()) == 5
+    assert hoarded() == 5
     # Three more pages from the same browser: each ends the kernel of its oldest page.
     later = [hoarder.page("index.ipynb")[1] for _ in range(3)]
     assert all(later)
     # Ending a kernel takes a few seconds on a quiet machine and much longer on a loaded one.
     assert _dead_status(held, 90), "the oldest page was not told that its kernel ended"
-    assert wait_for(lambda: len(site.kernels()) == 5, 90), len(site.kernels())
+    assert wait_for(lambda: hoarded() == 5, 90), hoarded()
     alive = {k for k in first + later if kernel_process(site, k) is not None}
     assert alive == set(first[3:] + later)
     # Another browser still gets in, and the hoarder cannot reach the ended kernels any more.
