@@ -11,10 +11,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 import yaml
 from traitlets.config.loader import PyFileConfigLoader
 
