@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8866
 OPEN ?= 1
+# `make test PYTEST_ARGS=tests/test_lint.py` runs some tests only (after the same set-up)
+PYTEST_ARGS ?=
 
 .PHONY: serve test setup setup-test lock chromium node npm postgresql bench clean
 
@@ -122,7 +124,7 @@ serve: setup
 
 test: setup-test
 	node --test tests/js/*.test.mjs
-	@$(WITH_POSTGRES) echo "$(BIN)/python -m pytest"; $(BIN)/python -m pytest
+	@$(WITH_POSTGRES) echo "$(BIN)/python -m pytest $(PYTEST_ARGS)"; $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup-test
 	$(BIN)/python bench/run.py
