@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 from pathlib import Path
 
@@ -35,10 +36,17 @@ def project():
 
 
 @pytest.fixture(scope="module")
-def hub_config():
-    return PyFileConfigLoader(
-        "jupyterhub_config.py", path=str(DEPLOY / "jupyterhub")
-    ).load_config()
+def hub_config(tmp_path_factory):
+    # The config makes its poll secret file in the hub's working folder (beside the hub's own
+    # database): loaded from a private folder, so that no secret is left in the repository.
+    here = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("hub-cwd"))
+    try:
+        return PyFileConfigLoader(
+            "jupyterhub_config.py", path=str(DEPLOY / "jupyterhub")
+        ).load_config()
+    finally:
+        os.chdir(here)
 
 
 @pytest.fixture(scope="module")
