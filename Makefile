@@ -1,26 +1,51 @@
 # Balint Course Kit: the two commands a course leader or learner needs.
 #   make serve   set up a local virtual environment and start the course site
 #   make test    set up everything the tests need and run every test
+#   make lock    regenerate the locks (requirements*.lock) from pyproject.toml, UPGRADE=1 for newer versions
 SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8866
 OPEN ?= 1
+# `make test PYTEST_ARGS=tests/test_lint.py` runs some tests only (after the same set-up)
+PYTEST_ARGS ?=
 
-.PHONY: serve test setup setup-test chromium node npm postgresql bench clean
+.PHONY: serve test setup setup-test lock chromium node npm postgresql bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+# The exact versions the kit is tested with, locked from pyproject.toml's ranges by `make lock`:
+# requirements.lock for the site, requirements-test.lock for the site and its test tools (the same
+# versions, plus the tools). Each names every package with the hashes of its files, so pip installs
+# exactly these or stops; pip alone installs them. Then the kit itself, editable, with no
+# dependencies of its own (they all came from the lock).
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install -q -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(TEST_LOCK) $(VENV)/.installed
+	$(BIN)/python -m pip install -q --require-hashes -r $(TEST_LOCK)
 	touch $@
+
+# uv resolves the locks for every platform (Linux, macOS, Windows) and every Python that
+# pyproject.toml's requires-python admits (3.10 and newer; the tests run on 3.11), keeping the
+# versions already locked unless UPGRADE=1 (then the newest that pyproject.toml's ranges allow).
+# The site's lock takes its versions from the test lock, so both install the same. uv itself comes
+# pinned from PyPI into the venv; it is needed only here, not to install.
+UV_VERSION := 0.13.8
+UV_COMPILE = $(BIN)/uv pip compile -q pyproject.toml --universal --python-version 3.10 --generate-hashes \
+	--custom-compile-command "make lock"
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install -q uv==$(UV_VERSION)
+	$(UV_COMPILE) --extra test $(if $(filter 1,$(UPGRADE)),--upgrade) -o $(TEST_LOCK)
+	$(UV_COMPILE) -c $(TEST_LOCK) -o $(LOCK)
 
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test chromium node npm postgresql
@@ -42,14 +67,16 @@ node:
 
 # Node packages for the tests, from the npm registry at the versions package.json pins and
 # package-lock.json locks, into node_modules/ with `npm ci`: configurable-http-proxy (the proxy of
-# the JupyterHub tests, tests/hub/) and axe-core (tests/site/test_accessibility.py). Run when
+# the JupyterHub tests, tests/hub/), axe-core (tests/site/test_accessibility.py) and ESLint with
+# its recommended rules and the browser's and node's globals (tests/test_lint.py). Run when
 # node_modules/ lacks one of them or the package files changed. npm from Debian if missing.
 NPM_STAMP := node_modules/.balint-kit-npm
 npm: node
 	@if [ ! -x node_modules/.bin/configurable-http-proxy ] || [ ! -f node_modules/axe-core/axe.min.js ] \
+	    || [ ! -x node_modules/.bin/eslint ] \
 	    || [ package.json -nt $(NPM_STAMP) ] || [ package-lock.json -nt $(NPM_STAMP) ]; then \
 	  command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }; \
-	  echo "npm ci (configurable-http-proxy and axe-core for the tests)"; \
+	  echo "npm ci (configurable-http-proxy, axe-core and eslint for the tests)"; \
 	  npm ci --no-audit --no-fund --loglevel=error && test -x node_modules/.bin/configurable-http-proxy && touch $(NPM_STAMP); \
 	fi
 
@@ -97,7 +124,7 @@ serve: setup
 
 test: setup-test
 	node --test tests/js/*.test.mjs
-	@$(WITH_POSTGRES) echo "$(BIN)/python -m pytest"; $(BIN)/python -m pytest
+	@$(WITH_POSTGRES) echo "$(BIN)/python -m pytest $(PYTEST_ARGS)"; $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup-test
 	$(BIN)/python bench/run.py

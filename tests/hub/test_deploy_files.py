@@ -12,10 +12,10 @@ import importlib.util
 import json
 import os
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 import yaml
 from traitlets.config.loader import PyFileConfigLoader
 
