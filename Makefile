@@ -11,7 +11,7 @@ OPEN ?= 1
 # `make test PYTEST_ARGS=tests/test_lint.py` runs some tests only (after the same set-up)
 PYTEST_ARGS ?=
 
-.PHONY: serve test setup setup-test lock chromium node npm postgresql bench clean
+.PHONY: serve test setup setup-test lock chromium node npm plotly-js postgresql bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -65,18 +65,19 @@ chromium:
 node:
 	@command -v node >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
 
-# Node packages for the tests, from the npm registry at the versions package.json pins and
-# package-lock.json locks, into node_modules/ with `npm ci`: configurable-http-proxy (the proxy of
-# the JupyterHub tests, tests/hub/), axe-core (tests/site/test_accessibility.py) and ESLint with
-# its recommended rules and the browser's and node's globals (tests/test_lint.py). Run when
-# node_modules/ lacks one of them or the package files changed. npm from Debian if missing.
+# Node packages, from the npm registry at the versions package.json pins and package-lock.json
+# locks, into node_modules/ with `npm ci`: plotly.js-basic-dist-min (the plotly.js the site serves,
+# widgets/plotly_bundle.py), configurable-http-proxy (the proxy of the JupyterHub tests, tests/hub/)
+# axe-core (tests/site/test_accessibility.py) and ESLint with its recommended rules and globals
+# (tests/test_lint.py). Run when node_modules/ lacks one of them or the package files changed. npm from Debian if missing.
 NPM_STAMP := node_modules/.balint-kit-npm
+PLOTLY_BASIC := node_modules/plotly.js-basic-dist-min/plotly-basic.min.js
 npm: node
-	@if [ ! -x node_modules/.bin/configurable-http-proxy ] || [ ! -f node_modules/axe-core/axe.min.js ] \
+	@if [ ! -x node_modules/.bin/configurable-http-proxy ] || [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f $(PLOTLY_BASIC) ] \
 	    || [ ! -x node_modules/.bin/eslint ] \
 	    || [ package.json -nt $(NPM_STAMP) ] || [ package-lock.json -nt $(NPM_STAMP) ]; then \
 	  command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }; \
-	  echo "npm ci (configurable-http-proxy, axe-core and eslint for the tests)"; \
+	  echo "npm ci (plotly.js's basic bundle, configurable-http-proxy, axe-core and eslint)"; \
 	  npm ci --no-audit --no-fund --loglevel=error && test -x node_modules/.bin/configurable-http-proxy && touch $(NPM_STAMP); \
 	fi
 
@@ -115,7 +116,17 @@ if [ -n "$$BALINT_KIT_TEST_PG_URL" ]; then echo "PostgreSQL for the tests: BALIN
 fi;
 endef
 
-serve: setup
+# plotly.js's basic bundle for `make serve` (1.2 MB, draws every chart of the kit), with npm if it
+# is there; without npm the site serves plotly.py's full bundle (4.8 MB) and its log says so.
+plotly-js:
+	@if [ ! -f $(PLOTLY_BASIC) ]; then \
+	  if command -v npm >/dev/null 2>&1; then \
+	    echo "npm ci (plotly.js's basic bundle for the site)"; \
+	    npm ci --no-audit --no-fund --loglevel=error || echo "npm ci failed: the site serves plotly.py's full plotly.js bundle"; \
+	  else echo "npm is not installed: the site serves plotly.py's full plotly.js bundle (4.8 MB instead of 1.2 MB)"; fi; \
+	fi
+
+serve: setup plotly-js
 	@echo ""
 	@echo "  The Balint Course Kit is starting at  http://127.0.0.1:$(PORT)/"
 	@echo "  (stop it with Ctrl+C)"

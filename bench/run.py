@@ -269,10 +269,15 @@ class Server:
 
 
 class ByteCounter:
-    """Bytes over the network for one page, from the Chrome DevTools protocol."""
+    """Bytes over the network for one page, from the Chrome DevTools protocol: HTTP responses as
+    sent on the wire (``encodedDataLength``: headers plus the body as transferred, so compressed
+    when the server compressed it; 0 for what the browser cache answered without asking) and the
+    payload of websocket frames (as the page sees them: the site does not compress websockets)."""
 
     def __init__(self, context, page):
         self.total = 0
+        self.http = 0
+        self.ws = 0
         self.cdp = context.new_cdp_session(page)
         self.cdp.on("Network.loadingFinished", self._finished)
         self.cdp.on("Network.webSocketFrameReceived", self._frame)
@@ -280,18 +285,19 @@ class ByteCounter:
         self.cdp.send("Network.enable")
 
     def _finished(self, ev):
-        self.total += int(ev.get("encodedDataLength") or 0)
+        n = int(ev.get("encodedDataLength") or 0)
+        self.total += n
+        self.http += n
 
     def _frame(self, ev):
         r = ev.get("response", {})
         data = r.get("payloadData", "") or ""
-        if r.get("opcode") == 2:  # binary frames come base64-encoded
-            self.total += len(data) * 3 // 4
-        else:
-            self.total += len(data.encode("utf-8"))
+        n = len(data) * 3 // 4 if r.get("opcode") == 2 else len(data.encode("utf-8"))  # binary frames come base64-encoded
+        self.total += n
+        self.ws += n
 
     def reset(self):
-        self.total = 0
+        self.total = self.http = self.ws = 0
 
 
 def wait_interactive(page, name: str, t0: float, timeout_ms: int) -> dict:
@@ -352,6 +358,29 @@ KERNEL_UP_JS = """
 """
 
 
+CHARTS_DRAWN_JS = """() => [...document.querySelectorAll('.kit-chart')].every(
+  (c) => c.querySelector('.js-plotly-plot') || c.classList.contains('js-plotly-plot') || c.querySelector('[data-chart-state=failed]'))"""
+
+
+def draw_charts(page, timeout_ms) -> int:
+    """Scroll every chart of the page into view (charts load plotly.js when they come near the
+    screen) and wait until each is drawn; the number of charts."""
+    charts = page.locator(".kit-chart")
+    n = charts.count()
+    for i in range(n):
+        try:
+            charts.nth(i).scroll_into_view_if_needed(timeout=timeout_ms)
+        except Exception:  # noqa: BLE001 - a chart hidden in a closed panel: drawn when opened, not counted
+            pass
+    if n:
+        try:
+            page.wait_for_function(CHARTS_DRAWN_JS, timeout=timeout_ms)
+        except Exception:  # noqa: BLE001 - the bytes so far are still counted; the log says so
+            log("  note: not every chart was drawn")
+        page.wait_for_timeout(300)
+    return n
+
+
 def one_visit(page, counter, server, name, url, timeout_ms, measure_server=True) -> dict:
     counter.reset()
     before = server.cpu_snapshot() if measure_server else None
@@ -373,8 +402,17 @@ def one_visit(page, counter, server, name, url, timeout_ms, measure_server=True)
         pass
     page.wait_for_timeout(500)
     rec["bytes"] = counter.total
+    rec["http_bytes"], rec["ws_bytes"] = counter.http, counter.ws
     if measure_server:
         rec["cpu_s"] = Server.cpu_delta(before, server.cpu_snapshot())
+    # Then every chart drawn (plotly.js comes only when a chart nears the screen): the bytes of
+    # the whole visit, and the Voila process's CPU for all it served (compression included).
+    rec["charts"] = draw_charts(page, timeout_ms)
+    rec["bytes_with_charts"] = counter.total
+    if measure_server:
+        rec["server_process_cpu_s"] = sum(
+            v - before.get(k, 0.0) for k, v in server.cpu_snapshot().items() if k[0] == server.ps.pid
+        )
     return rec
 
 
@@ -401,9 +439,17 @@ def browser_loads(server: Server, runs: int, timeout_s: float) -> dict:
                             "tti_s": first["tti_s"],
                             "visible_s": first["visible_s"],
                             "cpu_s": first["cpu_s"],
+                            "server_process_cpu_s": first["server_process_cpu_s"],
                             "kernel_mb": first["kernel_mb"],
                             "first_mb": first["bytes"] / 1e6,
                             "repeat_mb": repeat["bytes"] / 1e6,
+                            "charts": first["charts"],
+                            "first_charts_mb": first["bytes_with_charts"] / 1e6,
+                            "repeat_charts_mb": repeat["bytes_with_charts"] / 1e6,
+                            "first_http_mb": first["http_bytes"] / 1e6,
+                            "first_ws_mb": first["ws_bytes"] / 1e6,
+                            "repeat_http_mb": repeat["http_bytes"] / 1e6,
+                            "repeat_ws_mb": repeat["ws_bytes"] / 1e6,
                             "repeat_tti_s": repeat["tti_s"],
                         }
                         if i > 0:
@@ -411,7 +457,8 @@ def browser_loads(server: Server, runs: int, timeout_s: float) -> dict:
                         log(
                             f"{'warm-up' if i == 0 else f'load {i}/{runs}'} {name}: "
                             f"tti {rec['tti_s']:.2f}s cpu {rec['cpu_s']:.2f}s kernel {rec['kernel_mb'] or 0:.0f}MB "
-                            f"bytes {rec['first_mb']:.2f}/{rec['repeat_mb']:.2f}MB"
+                            f"bytes {rec['first_mb']:.2f}/{rec['repeat_mb']:.2f}MB, with {rec['charts']} chart(s) "
+                            f"{rec['first_charts_mb']:.2f}/{rec['repeat_charts_mb']:.2f}MB; Voila CPU {rec['server_process_cpu_s']:.2f}s"
                         )
                     except Exception as exc:
                         msg = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
@@ -846,17 +893,21 @@ def fmt(x, nd=2, unit=""):
     return "n/a" if x is None else f"{x:.{nd}f}{unit}"
 
 
+SUMMARY_KEYS = ("tti_s", "visible_s", "repeat_tti_s", "cpu_s", "server_process_cpu_s", "kernel_mb", "first_mb", "repeat_mb",
+                "first_http_mb", "first_ws_mb", "repeat_http_mb", "repeat_ws_mb", "first_charts_mb", "repeat_charts_mb", "charts")
+
+
 def summarize(loads: dict) -> dict:
     summary = {}
     for name in PAGES:
         s = loads["samples"][name]
-        summary[name] = {k: median([r[k] for r in s]) for k in ("tti_s", "visible_s", "repeat_tti_s", "cpu_s", "kernel_mb", "first_mb", "repeat_mb")}
+        summary[name] = {k: median([r.get(k) for r in s]) for k in SUMMARY_KEYS}
         summary[name]["n"] = len(s)
         summary[name]["failed"] = len(loads["errors"][name])
     bare = summary["bare"]
     for name in PAGES:
         ratio = {}
-        for k in ("tti_s", "cpu_s", "kernel_mb", "first_mb", "repeat_mb"):
+        for k in ("tti_s", "cpu_s", "server_process_cpu_s", "kernel_mb", "first_mb", "repeat_mb"):
             a, b = summary[name][k], bare[k]
             ratio[k] = a / b if a is not None and b else None
         summary[name]["ratio_to_bare"] = ratio
@@ -928,25 +979,42 @@ def report(meta: dict, summary: dict | None, crowds: list[dict], clicks: dict | 
     if summary is not None:
         lines.append("")
         lines.append("Browser loads (medians)")
-        head = f"{'page':<22}{'n':>3}{'TTI s':>8}{'shown s':>9}{'repeat TTI s':>14}{'server CPU s':>14}{'kernel MB':>11}{'first MB':>10}{'repeat MB':>11}"
+        head = (f"{'page':<22}{'n':>3}{'TTI s':>8}{'shown s':>9}{'repeat TTI s':>14}{'server CPU s':>14}{'Voila CPU s':>13}"
+                f"{'kernel MB':>11}{'first MB':>10}{'repeat MB':>11}")
         lines.append(head)
         lines.append("-" * len(head))
         for name in PAGES:
             s = summary[name]
             lines.append(
                 f"{name:<22}{s['n']:>3}{fmt(s['tti_s']):>8}{fmt(s['visible_s']):>9}{fmt(s['repeat_tti_s']):>14}"
-                f"{fmt(s['cpu_s']):>14}{fmt(s['kernel_mb'], 0):>11}{fmt(s['first_mb']):>10}{fmt(s['repeat_mb']):>11}"
+                f"{fmt(s['cpu_s']):>14}{fmt(s.get('server_process_cpu_s')):>13}{fmt(s['kernel_mb'], 0):>11}"
+                f"{fmt(s['first_mb']):>10}{fmt(s['repeat_mb']):>11}"
                 + (f"   ({s['failed']} failed)" if s["failed"] else "")
             )
         lines.append("")
+        lines.append("Bytes on the wire (medians, MB): HTTP as transferred (compressed where the server compressed) + websocket payload")
+        lines.append("at interactive (first MB = first HTTP + first ws), then with every chart scrolled into view and drawn")
+        head = (f"{'page':<22}{'first HTTP':>12}{'first ws':>10}{'repeat HTTP':>13}{'repeat ws':>11}"
+                f"{'charts':>8}{'first+charts':>14}{'repeat+charts':>15}")
+        lines.append(head)
+        lines.append("-" * len(head))
+        for name in PAGES:
+            s = summary[name]
+            lines.append(
+                f"{name:<22}{fmt(s.get('first_http_mb')):>12}{fmt(s.get('first_ws_mb')):>10}"
+                f"{fmt(s.get('repeat_http_mb')):>13}{fmt(s.get('repeat_ws_mb')):>11}{fmt(s.get('charts'), 0):>8}"
+                f"{fmt(s.get('first_charts_mb')):>14}{fmt(s.get('repeat_charts_mb')):>15}"
+            )
+        lines.append("")
         lines.append("Ratio to the bare page (median / median)")
-        head = f"{'page':<22}{'TTI':>8}{'server CPU':>12}{'kernel MB':>11}{'first MB':>10}{'repeat MB':>11}"
+        head = f"{'page':<22}{'TTI':>8}{'server CPU':>12}{'Voila CPU':>11}{'kernel MB':>11}{'first MB':>10}{'repeat MB':>11}"
         lines.append(head)
         lines.append("-" * len(head))
         for name in PAGES[1:]:
             r = summary[name]["ratio_to_bare"]
             lines.append(
-                f"{name:<22}{fmt(r['tti_s'], 1, 'x'):>8}{fmt(r['cpu_s'], 1, 'x'):>12}{fmt(r['kernel_mb'], 1, 'x'):>11}"
+                f"{name:<22}{fmt(r['tti_s'], 1, 'x'):>8}{fmt(r['cpu_s'], 1, 'x'):>12}{fmt(r['server_process_cpu_s'], 1, 'x'):>11}"
+                f"{fmt(r['kernel_mb'], 1, 'x'):>11}"
                 f"{fmt(r['first_mb'], 1, 'x'):>10}{fmt(r['repeat_mb'], 1, 'x'):>11}"
             )
     if clicks:
@@ -971,6 +1039,14 @@ def parse_crowds(text: str) -> list[int]:
     return [n for n in sizes if n > 0]
 
 
+def parse_pages(text: str) -> list[str]:
+    pages = [p.strip().removesuffix(".ipynb") for p in text.split(",") if p.strip()]
+    unknown = [p for p in pages if p not in PAGES]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown page(s) {', '.join(unknown)}; the pages are {', '.join(PAGES)}")
+    return pages
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="N=2 loads per page and one crowd of 10 learners")
@@ -980,6 +1056,10 @@ def main(argv=None) -> int:
     ap.add_argument("--learners", type=int, help="one crowd of N learners (the same as --crowds N; 0 skips)")
     ap.add_argument("--only-crowds", action="store_true",
                     help="run only the crowds (no browser loads, no click timing); JSON to results/crowds.json")
+    ap.add_argument(
+        "--pages", type=parse_pages,
+        help="course pages to load, comma-separated, e.g. index,04_leadership (default: all; bare is always loaded first)",
+    )
     ap.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
     ap.add_argument("--timeout", type=float, default=120, help="seconds one page load or learner may take")
     ap.add_argument("--cull-wait", type=float, default=120, help="seconds to wait for idle kernels to be culled")
@@ -989,6 +1069,9 @@ def main(argv=None) -> int:
         help="extra option for the server, e.g. --server-arg=--VoilaConfiguration.preheat_kernel=True (repeatable)",
     )
     args = ap.parse_args(argv)
+    global PAGES
+    if args.pages:
+        PAGES = ["bare", *[p for p in args.pages if p != "bare"]]
     if args.crowds is not None and args.learners is not None:
         ap.error("give --crowds or --learners, not both")
     runs = args.runs if args.runs is not None else (2 if args.quick else 5)
@@ -1021,6 +1104,7 @@ def main(argv=None) -> int:
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
         "mode": "crowds only" if args.only_crowds else ("quick" if args.quick else "full"),
         "runs": None if args.only_crowds else runs,
+        "pages": None if args.only_crowds else list(PAGES),
         "crowds": crowds,
         "cpus": os.cpu_count(),
         "memory_mb": vm.total / 2**20,

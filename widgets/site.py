@@ -6,9 +6,12 @@ what this module adds on top of stock Voila:
 
 * ``/`` sends a learner to the landing page (``voila/render/index.ipynb``); the
   file tree and the contents API are not served, so no notebook or code is listed.
-* ``/kit/static/…`` serves the kit's own browser assets and plotly.js from the
-  installed plotly package, cached by the browser (no CDN). It is public, as Jupyter
-  Server's own ``/static/`` is, also under JupyterHub: it holds no learner data.
+* ``/kit/static/…`` serves the kit's own browser assets and plotly.js (the basic bundle
+  from node_modules/, else plotly.py's own: :mod:`widgets.plotly_bundle`), cached by the
+  browser (no CDN). It is public, as Jupyter Server's own ``/static/`` is, also under
+  JupyterHub: it holds no learner data.
+* Responses go out gzipped to browsers that take gzip, static files from gzip copies made
+  once (:mod:`widgets.compress`; ``CourseVoila.compress_responses``).
 * Each course page gets the course map in its page config, from which the
   ``balint`` template draws the header, navigation and previous/next links, and the
   definitions of the glossary terms the page links to (``balintGlossary``), which
@@ -73,13 +76,13 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.treehandler import VoilaTreeHandler
 
-from . import content, front, guard, poll
+from . import compress, content, front, guard, plotly_bundle, poll
 from .throttle import Throttle
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATE = ROOT / "share" / "jupyter" / "voila" / "templates" / "balint"
-PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data"
+PLOTLY = plotly_bundle.choose()  # the basic bundle from node_modules/, else plotly.py's full one
 ASSET_VERSION = f"kit-0.1.0-plotly-{plotly.__version__}"
 
 
@@ -623,6 +626,13 @@ class KitStaticHandler(tornado.web.StaticFileHandler):
         return self.CACHE_MAX_AGE if "v" in self.request.arguments else 0
 
 
+class PlotlyHandler(KitStaticHandler):
+    """``plotly.min.js``: the bundle :func:`widgets.plotly_bundle.choose` picked, under one name."""
+
+    def parse_url_path(self, url_path):
+        return PLOTLY.path.name
+
+
 # --------------------------------------------------------------------------- the class poll
 POLL_TOKEN_COOKIE = "kit_poll_xsrf"
 """The class poll's XSRF cookie: a value signed with the server's secret (tornado's
@@ -1100,6 +1110,12 @@ class CourseVoila(Voila):
         "reverse proxy in front of the site sets them (deploy/nginx/). Only behind such a proxy: "
         "otherwise a client could choose the address the per-address limits count it by.",
     )
+    compress_responses = Bool(
+        True,
+        config=True,
+        help="Send compressible responses gzipped to browsers that take gzip, static files from gzip copies "
+        "made once (widgets/compress.py). False when a proxy in front compresses.",
+    )
     aliases: ClassVar[dict] = {**Voila.aliases, "poll-url": "CourseVoila.poll_url", "poll_url": "CourseVoila.poll_url"}
 
     def initialize(self, argv=None):
@@ -1159,7 +1175,7 @@ class CourseVoila(Voila):
             (url_path_join(base, r"/voila/tree(.*)"), LandingRedirect),
             # Only a template's static/ folder is public (stock Voila answers 500 for anything else).
             (url_path_join(base, r"/voila/templates/(?![^/]+/static/).*"), NotFound),
-            (url_path_join(base, r"/kit/static/plotly/(.*)"), KitStaticHandler, {"path": str(PLOTLY_JS)}),
+            (url_path_join(base, r"/kit/static/plotly/(plotly\.min\.js)"), PlotlyHandler, {"path": str(PLOTLY.path.parent)}),
             (url_path_join(base, r"/kit/static/(.*)"), KitStaticHandler, {"path": str(STATIC)}),
         ]
         # The class poll: one store per server, opened here (nothing is connected until first use).
@@ -1174,6 +1190,7 @@ class CourseVoila(Voila):
                 "could tell which logins sent answers to a class (not what they sent)."
             )
         self.log.info("Class poll answers are stored in the %s.", self.poll_store.where())
+        plotly_bundle.log_choice(PLOTLY, self.log)
         limits = PollLimits(self.poll_open_limit, self.poll_send_limit, self.poll_miss_limit)
         self.log.info("Class poll limits: %r.", limits)
         store = {"store": self.poll_store, "limits": limits, "one_per_login": self.poll_one_per_login}
@@ -1184,8 +1201,7 @@ class CourseVoila(Voila):
             (url_path_join(base, r"/kit/poll/classes/([^/]+)/responses"), PollResponsesHandler, store),
             (url_path_join(base, r"/kit/poll/classes/([^/]+)/results"), PollResultsHandler, store),
         ]
-        return ours + keep
-
+        return compress.precompressed_handlers(ours + keep) if self.compress_responses else ours + keep
 
     def listen(self):
         # The security headers and the Host check go on the application Voila has just made
@@ -1197,6 +1213,8 @@ class CourseVoila(Voila):
         if self.ip not in ("", "localhost", "127.0.0.1", "::1", "0.0.0.0", "::"):
             hosts.append(self.ip)  # the address the site was told to listen on answers to itself
         front.install(self.app, hosts)
+        if self.compress_responses:
+            compress.install(self.app)
         super().listen()
 
 
