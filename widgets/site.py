@@ -262,7 +262,15 @@ class CourseKernelWebsocketHandler(OwnKernelOnly, VoilaKernelWebsocketHandler):
 
     def on_message(self, ws_message):
         self.kernel_manager.heard_from(self._kit_kernel)
-        return super().on_message(ws_message)
+        try:
+            return super().on_message(ws_message)
+        except UnicodeEncodeError:
+            # A lone surrogate ("\\ud800" in the JSON) cannot be sent on to the kernel as UTF-8:
+            # jupyter_client raised, tornado logged a traceback and dropped the connection. The
+            # page that sent it is no real page: one line, and the socket is closed as invalid text.
+            self.log.warning("refused a message from the page that is not valid text (a lone surrogate)")
+            self.close(1007, "not valid text")
+            return None
 
     def on_close(self):
         sockets = type(self)._open.get(getattr(self, "_kit_kernel", None))
@@ -442,8 +450,14 @@ class _OneLineForAnEnd(logging.Filter):
     jupyter_server's "Kernel started" line says which kernel was ended for it, and
     jupyter_client's "Kernel shutdown" line for that kernel is dropped."""
 
+    _EVERY_CONNECTION = ("Adapting from protocol version", "Connecting to kernel", "Starting buffering for")
+    """jupyter_server's INFO lines for every kernel websocket: more lines per page than the page
+    request's own; left out (nothing goes wrong in them)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         text = str(record.msg)
+        if text.startswith(self._EVERY_CONNECTION):
+            return False
         if _quiet_end.get() and text.startswith("Kernel shutdown:"):
             return False
         if _oldest_ended.get() and text.startswith("Kernel started:"):
@@ -630,6 +644,15 @@ class CourseVoilaHandler(TornadoVoilaHandler):
                              "The course is busy. Please try again in a minute.")
         finally:
             _page_browser.reset(token)
+
+    def write_error(self, status_code: int, **kwargs):
+        try:
+            super().write_error(status_code, **kwargs)
+        except Exception:  # noqa: BLE001 - refused before the request had a user (a path that is not UTF-8: 400)
+            self.clear()
+            self.set_status(status_code)
+            self.set_header("Content-Type", "text/plain; charset=UTF-8")
+            self.finish(_error_texts().get("error-other", "The course site could not show this page.") + "\n")
 
     def _plain_page(self, status: int, title_key: str, title: str, message_key: str, message: str) -> None:
         self.clear()

@@ -218,6 +218,93 @@ def test_a_failing_message_handler_in_a_kernel_logs_one_line(hostile_site):
     assert "Traceback" not in log and 'File "' not in log, log
 
 
+def test_a_lone_surrogate_in_a_frame_or_a_url_gets_a_plain_refusal_and_one_line(hostile_site):
+    # The tester's "\ud800" in a frame: jupyter_client could not encode it, tornado logged a
+    # traceback with the request and dropped the connection.
+    import websocket
+
+    site = hostile_site
+    learner = Browser(site.url)
+    _, kernel_id = learner.page("index.ipynb")
+    channels = learner.kernel(kernel_id)
+    assert channels.info() is not None
+    log_before = len(site.log())
+    channels.ws.send(json.dumps({
+        "header": {"msg_id": "m1", "msg_type": "comm_msg", "session": channels.session, "username": "",
+                   "date": "2026-01-01T00:00:00Z", "version": "5.3"},
+        "parent_header": {}, "metadata": {}, "content": {"comm_id": "c", "data": {"value": "\ud800"}},
+        "channel": "shell", "buffers": [],
+    }))  # json.dumps writes the lone surrogate as the escape \ud800 (valid UTF-8 on the wire)
+    # The plain refusal: the socket is closed as "invalid frame payload data" (RFC 6455 code 1007).
+    channels.ws.settimeout(30)
+    while True:
+        opcode, frame = channels.ws.recv_data_frame(True)
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            break
+    assert int.from_bytes(frame.data[:2], "big") == 1007 and frame.data[2:] == b"not valid text"
+    channels.close()
+    # The page's kernel is untouched: a new websocket to it answers.
+    again = learner.kernel(kernel_id)
+    assert again.info() is not None
+    again.close()
+    # In a URL: the path is a plain 404 page, the query is not read.
+    r = requests.get(site.url + "/%ED%A0%80", timeout=30)
+    assert r.status_code == 404 and "Traceback" not in r.text
+    r = requests.get(site.url + "/kit/static/kit.css?x=%ED%A0%80", timeout=30)
+    assert r.status_code == 200
+    r = requests.get(site.url + "/voila/render/%ED%A0%80.ipynb", timeout=30)
+    assert r.status_code == 400 and "Traceback" not in r.text  # tornado: a path that is not UTF-8
+    learner.shutdown(kernel_id)
+    log = site.log()[log_before:]
+    assert log.count("not valid text (a lone surrogate)") == 1, log
+    assert "Traceback" not in log and "UnicodeEncodeError" not in log, log
+    assert log.count("404 GET /%ED%A0%80 ") == 1 and log.count("400 GET /voila/render/%ED%A0%80.ipynb ") == 1, log
+
+
+def test_the_log_holds_no_client_address_and_one_line_per_refused_request(hostile_site):
+    # Tornado's access log wrote "404 GET /x?query (127.0.0.1)"; a missing notebook gave a second
+    # line with the address (and a traceback of the 404 page). The per-address limits count
+    # addresses in memory only; the log needs none (widgets/front.py).
+    site = hostile_site
+    learner, stranger = Browser(site.url), Browser(site.url)
+    _, kernel_id = learner.page("index.ipynb")
+    stranger.page("index.ipynb")
+    log_before = len(site.log())
+    assert requests.get(site.url + "/no/such/page?who=me", timeout=30).status_code == 404
+    assert requests.get(site.url + "/voila/render/no_such.ipynb", timeout=30).status_code == 404
+    assert requests.get(site.url + "/voila/files/widgets/site.py", timeout=30).status_code in (403, 404)
+    assert stranger.http.get(f"{site.url}/api/kernels/{kernel_id}", timeout=30).status_code == 403
+    assert requests.get(site.url + "/", headers={"Host": "evil.example"}, timeout=30).status_code == 421
+    for _ in range(3):  # guessing class codes: 404, 404, ... (the 429 itself is tested in test_poll_http)
+        assert requests.get(site.url + "/kit/poll/classes/ZZZZZZ/results", timeout=30).status_code in (403, 404, 429)
+    learner.shutdown(kernel_id)
+    log = site.log()[log_before:]
+    assert "127.0.0.1" not in log and "who=me" not in log, log
+    assert "Traceback" not in log, log
+    lines = [line for line in log.splitlines() if line.strip()]
+    assert [line for line in lines if "/no/such/page" in line] == [lines[0]] and lines[0].startswith("404 GET /no/such/page ")
+    assert len([line for line in lines if "no_such.ipynb" in line]) == 1, log
+    assert len([line for line in lines if "did not open it" in line]) == 1, log
+    assert len([line for line in lines if "421 GET / " in line and "host name" in line]) == 1, log
+
+
+def test_twenty_page_fetches_add_little_to_the_log(hostile_site):
+    # Issue 15: 200 fetches added 577 KiB (about 3 KB a request). Now a page request is one line
+    # ("Kernel started: k-…", about 115 bytes with the note that it ended the browser's oldest
+    # page): 200 fetches added 22.6 KB here. 20 fetches may add 6,000 bytes: 300 a request, room
+    # for a culling line (about 130 bytes) of another test's kernel now and then, and far below
+    # the 3 KB a request of before.
+    site = hostile_site
+    hoarder = Browser(site.url)
+    log_before = len(site.log().encode())
+    kernels = [hoarder.page("index.ipynb") for _ in range(20)]
+    assert all(status == 200 for status, _ in kernels)
+    added = len(site.log().encode()) - log_before
+    assert added <= 6000, site.log().encode()[log_before:].decode()
+    for _, kernel_id in kernels[-5:]:
+        hoarder.shutdown(kernel_id)
+
+
 # --------------------------------------------------------------------------- one client cannot hold the site
 def _dead_status(channels, timeout: float) -> bool:
     return channels.until(lambda m: m.get("msg_type") == "status" and m["content"].get("execution_state") == "dead", timeout) is not None
