@@ -439,6 +439,48 @@ def test_a_page_whose_kernel_is_ended_through_the_api_shows_the_banner(hostile_s
     page.close()
 
 
+def test_a_kernel_stopped_by_its_memory_limit_shows_the_banner(tmp_path, context):
+    # A page whose kernel reaches the operating system's limit (RLIMIT_DATA) must say so as after
+    # any other kernel death. The browser cannot run code, so a tiny course of one notebook makes
+    # the kernel allocate when its button is clicked; the server runs with a 300 MiB limit (the
+    # shipped 768 MiB would take a gigabyte-sized allocation on a shared test machine).
+    import nbformat
+
+    from .conftest import SHOTS, wait_rendered
+    from .test_faults import BANNER, _assert_banner
+
+    course = tmp_path / "course"
+    course.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import ipywidgets as w\n"
+        "hog = []\n"
+        "button = w.Button(description='Allocate')\n"
+        "button.add_class('kit-test-allocate')\n"
+        "button.on_click(lambda _: hog.append(bytearray(2 * 1024**3)))  # 2 GiB, far past the limit\n"
+        "button"
+    )]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, course / "allocate.ipynb")
+    server = Server(root=course, extra_args=["--CourseVoila.kernel_memory_mb=300"], log_name="server-memory.log")
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/voila/render/allocate.ipynb")
+        wait_rendered(page, ready=".kit-test-allocate")
+        assert page.locator(BANNER).inner_text().strip() == ""
+        page.locator(".kit-test-allocate").click()
+        page.wait_for_selector(f"{BANNER} .kit-connection-reload", timeout=30_000)
+        _assert_banner(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "fault-kernel-memory-limit-banner.png"))
+        log = server.log()
+        assert log.count("reached its memory limit of 300 MiB and was stopped") == 1, log
+        assert "Traceback" not in log and "MemoryError" not in page.inner_text("body")
+    finally:
+        page.close()
+        server.stop()
+
+
 def test_a_page_closed_while_its_cells_run_and_the_kernels_history_leave_no_trace(tmp_path):
     # IPython's history.sqlite gained a session per page view; the log had "Notebook ... is not
     # trusted" per view and a DeadKernelError traceback when a page was closed while loading.
