@@ -44,8 +44,12 @@ CSP = "; ".join(
     ]
 )
 """The Content-Security-Policy of every response. ``'unsafe-inline'`` and ``'unsafe-eval'``
-are what Voila 0.5's pages and the widget libraries need (inline start-up scripts; code made
-from strings by the widget manager); what the policy does hold is that nothing is loaded,
+are what Voila 0.5's pages and the widget libraries need. Inline: the page template writes ten
+inline scripts (start-up code, the kernel id, the theme). Eval: Voila's bundle
+(share/jupyter/voila/templates/base/static/) compiles JSON-schema validators with
+``new Function`` (ajv, in 1601.voila.js, which @jupyterlab/settingregistry uses on each plugin's
+settings), gettext plural rules (9582.voila.js), and its JavaScript output renderer evaluates
+code (6008.voila.js); only the ``new Function("return this")`` shims are guarded. What the policy does hold is that nothing is loaded,
 sent or framed from anywhere but the site itself (``connect-src`` names ``ws:``/``wss:`` only
 because older browsers do not count a websocket to the same host as ``'self'``; the
 Host check below keeps a page from reaching another host)."""
