@@ -16,10 +16,13 @@ in any one handler:
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterable
 
+import tornado.httputil
 import tornado.web
-from tornado.log import app_log
+from tornado.log import access_log, app_log, gen_log
 
 CSP = "; ".join(
     [
@@ -41,8 +44,12 @@ CSP = "; ".join(
     ]
 )
 """The Content-Security-Policy of every response. ``'unsafe-inline'`` and ``'unsafe-eval'``
-are what Voila 0.5's pages and the widget libraries need (inline start-up scripts; code made
-from strings by the widget manager); what the policy does hold is that nothing is loaded,
+are what Voila 0.5's pages and the widget libraries need. Inline: the page template writes ten
+inline scripts (start-up code, the kernel id, the theme). Eval: Voila's bundle
+(share/jupyter/voila/templates/base/static/) compiles JSON-schema validators with
+``new Function`` (ajv, in 1601.voila.js, which @jupyterlab/settingregistry uses on each plugin's
+settings), gettext plural rules (9582.voila.js), and its JavaScript output renderer evaluates
+code (6008.voila.js); only the ``new Function("return this")`` shims are guarded. What the policy does hold is that nothing is loaded,
 sent or framed from anywhere but the site itself (``connect-src`` names ``ws:``/``wss:`` only
 because older browsers do not count a websocket to the same host as ``'self'``; the
 Host check below keeps a page from reaching another host)."""
@@ -61,8 +68,9 @@ class SecurityHeaders(tornado.web.OutputTransform):
 class HostRefused(tornado.web.RequestHandler):
     """421 Misdirected Request, in plain words, for a Host the site is not known by."""
 
+    kit_reason = "refused a request for a host name the site does not answer to"
+
     def prepare(self):
-        app_log.warning("refused a request for a host name the site does not answer to")
         self.set_status(421)
         self.set_header("Content-Type", "text/plain; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
@@ -100,9 +108,65 @@ def identity_cookie_options() -> dict:
     return {"samesite": "Lax", "expires_days": IDENTITY_COOKIE_DAYS}
 
 
+# --------------------------------------------------------------------------- the access log
+# What the server's log says of a request: one line, with the status, the method, the path
+# without its query, the time taken and, where the kit refused the request, why (a handler's
+# ``kit_reason``). Never the client's address: the per-address limits count addresses in the
+# server's memory only (widgets/throttle.py, widgets/site.py's Arrivals) and need no log, and a
+# log of who asked for what is personal data a hospital would have to account for. Where an
+# address must be logged (to block an abuser), the reverse proxy in front logs it (deploy/).
+
+
+def log_request(handler: tornado.web.RequestHandler) -> None:
+    """Tornado's ``log_function``: one line per request (see above). Successes are INFO, which
+    the site's default log level does not show; 4xx WARNING, 5xx ERROR."""
+    status = handler.get_status()
+    log = access_log.info if status < 400 else access_log.warning if status < 500 else access_log.error
+    reason = getattr(handler, "kit_reason", None)
+    line = "%d %s %s %.2fms" + (": %s" if reason else "")
+    args = [status, handler.request.method, handler.request.path, 1000.0 * handler.request.request_time()]
+    log(line, *args, *([reason] if reason else []))
+
+
+_SUMMARY = re.compile(r"^([A-Z]+ [^ ?]*)\S* \(.*\)$")
+
+
+class QuietTornado(logging.Filter):
+    """Tornado's own lines about a request say no more than the access line: the warning that an
+    HTTPError carries a message ("404 GET /x (127.0.0.1): file does not exist") is dropped (the
+    access line has the status), and a request summary in any other line loses its query and the
+    client's address. A cookie that fails its signature is named, not quoted."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.msg if isinstance(record.msg, str) else ""
+        if record.name == "tornado.general" and msg == "%d %s: %s":
+            return False
+        if msg in ("Invalid cookie signature %r", "Expired cookie %r"):
+            record.msg, record.args = msg.split(" %r")[0].lower() + ": the cookie was ignored", None
+            return True
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(_summary(a) for a in record.args)
+        return True
+
+
+def _summary(arg):
+    if isinstance(arg, tornado.httputil.HTTPServerRequest):
+        return f"{arg.method} {arg.path}"
+    if isinstance(arg, str):
+        m = _SUMMARY.match(arg)
+        if m:
+            return m.group(1)
+    return arg
+
+
 def install(app: tornado.web.Application, allowed_hosts: Iterable[str]) -> None:
-    """Put the headers and, unless ``allowed_hosts`` holds ``"*"``, the Host check on ``app``."""
+    """Put the headers, the access log of :func:`log_request` and, unless ``allowed_hosts``
+    holds ``"*"``, the Host check on ``app``."""
     app.add_transform(SecurityHeaders)
+    app.settings["log_function"] = log_request
+    for logger in (gen_log, app_log, access_log):
+        if not any(isinstance(f, QuietTornado) for f in logger.filters):
+            logger.addFilter(QuietTornado())
     allowed = {h.strip().lower() for h in allowed_hosts if h.strip()}
     if "*" in allowed:
         return

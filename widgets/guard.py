@@ -283,7 +283,9 @@ def _logs_to_the_server(kernel_log=None) -> None:
     print would reach the browser."""
     fd = getattr(sys.stderr, "_original_stdstream_copy", None)
     if fd is None:
-        return
+        # ipykernel forwards nothing of the descriptor (it does not under pytest): descriptor 2 is
+        # the server's own stderr, and the one-line rule applies all the same.
+        fd = 2
     stream = os.fdopen(os.dup(fd), "w", buffering=1, encoding="utf-8", errors="replace")
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.WARNING)
@@ -294,6 +296,11 @@ def _logs_to_the_server(kernel_log=None) -> None:
     if isinstance(kernel_log, logging.Logger):
         loggers.append(kernel_log)
     for logger in loggers:
+        # On the logger too, not only on the handler: a record logged here reaches every handler
+        # it has (traitlets' own console handler of IPKernelApp stayed, and printed ipykernel's
+        # "Exception in message handler" traceback, the dying kernel's ZMQError among them).
+        if _one_line not in logger.filters:
+            logger.addFilter(_one_line)
         name = logger.name if logger is not logging.getLogger() else ""
         replaced = False
         for old in list(logger.handlers):

@@ -228,7 +228,8 @@ class OwnKernelOnly:
             raise tornado.web.HTTPError(404)
         owner = getattr(manager, "owners", {}).get(kernel_id)
         if owner is None or owner != browser_of(self):
-            self.log.warning("refused a request for a kernel from a browser that did not open it (%s)", type(self).__name__)
+            # Said in the request's one access line (widgets/front.py's log_request).
+            self.kit_reason = f"refused a request for a kernel from a browser that did not open it ({type(self).__name__})"
             raise tornado.web.HTTPError(403)
 
     def write_error(self, status_code: int, **kwargs):
@@ -264,7 +265,15 @@ class CourseKernelWebsocketHandler(OwnKernelOnly, VoilaKernelWebsocketHandler):
 
     def on_message(self, ws_message):
         self.kernel_manager.heard_from(self._kit_kernel)
-        return super().on_message(ws_message)
+        try:
+            return super().on_message(ws_message)
+        except UnicodeEncodeError:
+            # A lone surrogate ("\\ud800" in the JSON) cannot be sent on to the kernel as UTF-8:
+            # jupyter_client raised, tornado logged a traceback and dropped the connection. The
+            # page that sent it is no real page: one line, and the socket is closed as invalid text.
+            self.log.warning("refused a message from the page that is not valid text (a lone surrogate)")
+            self.close(1007, "not valid text")
+            return None
 
     def on_close(self):
         sockets = type(self)._open.get(getattr(self, "_kit_kernel", None))
@@ -433,6 +442,33 @@ class Arrivals:
         return True
 
 
+_quiet_end: contextvars.ContextVar[bool] = contextvars.ContextVar("kit_quiet_end", default=False)
+"""Set while the kit ends a kernel whose end it has already said (its own task's context)."""
+_oldest_ended: contextvars.ContextVar[str] = contextvars.ContextVar("kit_oldest_ended", default="")
+"""While a page's kernel starts: what the kit ended to make room for it, said in the same line."""
+
+
+class _OneLineForAnEnd(logging.Filter):
+    """One line for a page request that ends its browser's oldest page (pages_per_browser):
+    jupyter_server's "Kernel started" line says which kernel was ended for it, and
+    jupyter_client's "Kernel shutdown" line for that kernel is dropped."""
+
+    _EVERY_CONNECTION = ("Adapting from protocol version", "Connecting to kernel", "Starting buffering for")
+    """jupyter_server's INFO lines for every kernel websocket: more lines per page than the page
+    request's own; left out (nothing goes wrong in them)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = str(record.msg)
+        if text.startswith(self._EVERY_CONNECTION):
+            return False
+        if _quiet_end.get() and text.startswith("Kernel shutdown:"):
+            return False
+        if _oldest_ended.get() and text.startswith("Kernel started:"):
+            record.msg = f"{record.getMessage()} ({_oldest_ended.get()})"
+            record.args = None
+        return True
+
+
 class CappedKernelManager(AsyncMappingKernelManager):
     """Voila's kernel manager with a cap on kernels, kernels bound to the browser that opened
     them, a limit of open pages per browser, an end for pages silent too long, and hardened
@@ -471,6 +507,9 @@ class CappedKernelManager(AsyncMappingKernelManager):
         """Kernel id -> the browser that opened its page, in the order the kernels were started."""
         self._heard: dict[str, float] = {}
         self._ending: set = set()
+        logger = getattr(self.log, "logger", self.log)
+        if isinstance(logger, logging.Logger) and not any(isinstance(f, _OneLineForAnEnd) for f in logger.filters):
+            logger.addFilter(_OneLineForAnEnd())
 
     def kernels_in_use(self) -> int:
         ids = set(self.list_kernel_ids()) | set(getattr(self, "_pending_kernels", {})) | self._reserved
@@ -514,7 +553,9 @@ class CappedKernelManager(AsyncMappingKernelManager):
             CourseKernelWebsocketHandler.kernel_ended(kernel_id)
         return await super().shutdown_kernel(kernel_id, now=now, restart=restart)
 
-    async def _end(self, kernel_id: str) -> None:
+    async def _end(self, kernel_id: str, quiet: bool = False) -> None:
+        if quiet:
+            _quiet_end.set(True)  # in this task's own context only (it is made for this end)
         try:
             await self.shutdown_kernel(kernel_id)
         except Exception as exc:  # noqa: BLE001 - a kernel already gone
@@ -546,10 +587,13 @@ class CappedKernelManager(AsyncMappingKernelManager):
         # This browser's oldest pages make room for its new one, also on a full server.
         if self.kernels_in_use() - len(older) >= self.max_kernels:
             raise KernelCapReached()
+        said = _oldest_ended.set("")
+        if older:
+            tags = ", ".join(_UUID.sub(_tag, k) for k in older)
+            _oldest_ended.set(f"the browser opened more than {self.pages_per_browser} pages: ended its oldest, {tags}")
         for k in older:
             self.owners.pop(k, None)
-            self.log.info("a browser opened more than %d pages: ended the kernel of its oldest", self.pages_per_browser)
-            task = asyncio.ensure_future(self._end(k))
+            task = asyncio.ensure_future(self._end(k, quiet=True))
             self._ending.add(task)
             task.add_done_callback(self._ending.discard)
         kernel_id = kernel_id or str(uuid.uuid4())
@@ -563,6 +607,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
             raise
         finally:
             self._reserved.discard(kernel_id)
+            _oldest_ended.reset(said)
 
 
 class CourseVoilaHandler(TornadoVoilaHandler):
@@ -577,7 +622,7 @@ class CourseVoilaHandler(TornadoVoilaHandler):
         browser = browser_of(self)
         if browser is None:
             if not self.settings["kit_arrivals"].admit(self.request.remote_ip or ""):
-                self.log.warning("too many new browsers from one address in a minute: sent the wait page")
+                self.kit_reason = "too many new browsers from one address in a minute: sent the wait page"
                 self._plain_page(429, "too-many-new-title", "The course is busy", "too-many-new-message",
                                  "Many new browsers opened the course from your network in the last minute. "
                                  "Please wait a minute and try again; nothing you have done so far is lost.")
@@ -597,11 +642,20 @@ class CourseVoilaHandler(TornadoVoilaHandler):
             await super().get(path)
         except KernelCapReached:
             # Voila starts the kernel before it writes any of the page, so the answer is still ours.
-            self.log.warning("kernel cap of %d reached: sent the busy page", self.kernel_manager.max_kernels)
+            self.kit_reason = f"kernel cap of {self.kernel_manager.max_kernels} reached: sent the busy page"
             self._plain_page(503, "busy-title", "The course is busy", "busy-message",
                              "The course is busy. Please try again in a minute.")
         finally:
             _page_browser.reset(token)
+
+    def write_error(self, status_code: int, **kwargs):
+        try:
+            super().write_error(status_code, **kwargs)
+        except Exception:  # noqa: BLE001 - refused before the request had a user (a path that is not UTF-8: 400)
+            self.clear()
+            self.set_status(status_code)
+            self.set_header("Content-Type", "text/plain; charset=UTF-8")
+            self.finish(_error_texts().get("error-other", "The course site could not show this page.") + "\n")
 
     def _plain_page(self, status: int, title_key: str, title: str, message_key: str, message: str) -> None:
         self.clear()
@@ -1139,6 +1193,10 @@ class CourseVoila(Voila):
         if env is not None:
             env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATE)), env.loader])
             env.globals["kit_ui"] = _error_texts()
+        # Voila's page handler renders its error pages (a missing notebook's 404) from its own
+        # environment, which needs the same sentences (the 404 was a traceback in the log).
+        if settings.get("voila_jinja2_env") is not None:
+            settings["voila_jinja2_env"].globals["kit_ui"] = _error_texts()
         settings["default_handler_class"] = NotFound  # any other address: the same plain 404 page
         # SameSite=Lax on every cookie (front.py); the anonymous visitor cookie lasts a day.
         settings.update(front.cookie_settings(tls=bool(getattr(self, "certfile", ""))))

@@ -60,7 +60,10 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "widgets.site", str(root), f"--port={self.port}", "--no-browser", *(extra_args or [])],
             cwd=ROOT,
-            env={**os.environ, **({"BALINT_KIT_DATA": str(data)} if data else {}), **(env or {})},
+            # Without PYTEST_CURRENT_TEST: ipykernel does not forward a kernel's stderr descriptor to
+            # the page when it sees it, and the site is to run as `make serve` runs it.
+            env={**{k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"},
+                 **({"BALINT_KIT_DATA": str(data)} if data else {}), **(env or {})},
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
