@@ -41,7 +41,9 @@ DateText = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # use_attribute_docstrings: a field's docstring (the string under it) is its description in the
+    # JSON Schemas of data/schemas/ (widgets/schemas.py), which an author's editor shows on hover.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 # --------------------------------------------------------------------------- bibliography
@@ -60,22 +62,38 @@ def _is_site_root(url: str) -> bool:
 
 
 class Reference(_Strict):
+    """One entry of the bibliography: a publication the course cites by its key."""
+
     key: Key
+    """The name other files cite it by in their `sources` (lower case, digits, hyphens: salinsky2009)."""
     kind: Literal["article", "book", "chapter", "web", "report"]
+    """What the work is: a journal article, a book, a chapter of a book, a web page or a report."""
     authors: list[ShortText] = Field(min_length=1)
+    """The authors as 'Surname Initials' ('Salinsky J'), or an organisation's name; 'et al.' may end the list."""
     title: Text
+    """The work's title as published."""
     year: int | None = Field(default=None, ge=1800, le=2100)
+    """The year of publication; null when it is unknown, and then `note` says so."""
     container: Text | None = None
+    """The journal, book or website the work appears in."""
     volume: ShortText | None = None
+    """The journal's volume."""
     issue: ShortText | None = None
+    """The journal's issue."""
     pages: ShortText | None = None
+    """The pages, e.g. '123-130'."""
     publisher: ShortText | None = None
+    """The publisher of a book or report."""
     doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    """The DOI without https://doi.org/ in front (10.1234/...). An entry needs a DOI or a URL, unless it is a book."""
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    """The address of the page or article itself, not a website's home page."""
     note: Text | None = None
+    """Anything a reader should know about the entry, e.g. that its year is unknown."""
     label: ShortText | None = None
     """A short name for in-text citations when the author is a long organisation name."""
     topics: list[Topic] = Field(default_factory=list)
+    """The parts of the course the entry belongs to, for the list of sources by topic."""
     verified: Verification
     """How the entry was checked against the work itself: by the record its DOI leads to, by its
     abstract, by the web page at its address, by the source document it is, or not at all."""
@@ -252,20 +270,40 @@ OptionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_le
 OPTION_LETTERS = "abcdef"  # an option's id when the file gives none: its position (a is the first)
 
 
+def _option_id_optional(schema: dict) -> None:
+    # An option's `id` may be left out of the file (QuizItem names it by its position: a, b, c...),
+    # so the JSON Schema an author's editor checks does not require it.
+    schema["required"] = [name for name in schema.get("required", []) if name != "id"]
+
+
 class Option(_Strict):
+    """One answer a learner can choose."""
+
+    model_config = ConfigDict(json_schema_extra=_option_id_optional)
     id: OptionId
-    """What a learner's stored answer names (never the option's position on screen)."""
+    """What a learner's stored answer names (never the option's position on screen). May be left out:
+    then the option is named by its place in the file (a for the first, b, c...)."""
     text: Text
+    """The answer as the learner reads it."""
     correct: bool
+    """true for a right answer, false for a wrong one."""
     feedback: Text
+    """What the learner reads after choosing this option; for a wrong one, a hint that does not give the right answer away."""
 
 
 class QuizItem(_Strict):
+    """One question of a quiz."""
+
     id: Key
+    """The question's name, unique in the quiz (lower case, digits, hyphens: q-first-seminars)."""
     kind: Literal["single", "multiple"]
+    """single: exactly one option is correct; multiple: one or more are, and the learner ticks every right one."""
     prompt: Text
+    """The question as the learner reads it."""
     options: list[Option] = Field(min_length=2, max_length=6)
+    """Two to six answers, each with its own feedback."""
     sources: list[Key] = Field(min_length=1)
+    """Keys of data/bibliography.yaml for what the question teaches."""
 
     @field_validator("options", mode="before")
     @classmethod
@@ -290,9 +328,14 @@ class QuizItem(_Strict):
 
 
 class Quiz(_Strict):
+    """``data/quizzes/<name>.yaml``: a set of "check your understanding" questions for a module."""
+
     module: ModuleId
+    """The module the quiz belongs to (an id of course_map.yaml, e.g. 01_history)."""
     title: ShortText
+    """The quiz's heading."""
     items: list[QuizItem] = Field(min_length=1)
+    """The questions."""
 
     @field_validator("items")
     @classmethod
@@ -524,6 +567,7 @@ class Choice(_Strict):
     """One of the leader's options at a moment, what it leads to, and why."""
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-d]$")]
+    """a, b, c or d, unique in the moment."""
     text: Text
     """What the leader does or says."""
     response: Text
@@ -542,14 +586,17 @@ class Moment(_Strict):
     """A node of a scenario: a moment in the group, or an ending (no choices)."""
 
     id: Key
+    """The moment's name, unique in the scenario; choices lead to it by this name (`next`)."""
     phase: Key | None = None
     """The session phase (an id in session.yaml), if the moment belongs to one."""
     situation: Text
+    """What happens in the group at this moment, as the learner reads it."""
     derailments: list[Key] = Field(default_factory=list)
     """The derailments (ids in leadership.yaml) this moment shows."""
     choices: list[Choice] = Field(default_factory=list)
     """Three or four options; none for an ending."""
     sources: list[Key] = Field(min_length=1)
+    """Keys of data/bibliography.yaml for the moment and its feedback."""
 
     @field_validator("choices")
     @classmethod
@@ -568,15 +615,21 @@ class Scenario(_Strict):
     """``data/scenarios/<id>.yaml``: one simulated group the learner leads."""
 
     id: Key
+    """The file's name without .yaml (they must be the same)."""
     title: ShortText
+    """The scenario's title, shown in the list of scenarios."""
     setting: Setting
+    """Where the group meets: in person, online, or a group of students."""
     summary: Text
     """What the learner reads before starting: the group, the case, their role."""
     fictional: Text
     """The line saying the scenario is fictional."""
     content_note: Text | None = None
+    """A warning shown before distressing material (illness, death, abuse...); leave out if none is needed."""
     start: Key
+    """The id of the moment the scenario begins with."""
     moments: list[Moment] = Field(min_length=2)
+    """The moments of the group: each offers choices that lead to another moment; one without choices is an ending."""
 
     @model_validator(mode="after")
     def _graph(self) -> Scenario:
@@ -859,13 +912,21 @@ class Case(_Strict):
     """``data/cases/<id>.yaml``: a fictional case vignette, told from the presenter's side."""
 
     id: Key
+    """The file's name without .yaml (they must be the same)."""
     title: ShortText
+    """The case's title, shown in the list of cases."""
     setting: CaseSetting
+    """Where the presenter works."""
     profession: ShortText
+    """The presenter's profession, e.g. 'Consultant medical oncologist'."""
     themes: list[ShortText] = Field(min_length=1, max_length=8)
+    """One to eight short themes (grief, guilt...); the case picker filters by them."""
     difficulty: Literal["introductory", "intermediate", "advanced"]
+    """How demanding the case is (the case picker filters by it)."""
     fictional: Text
+    """The line saying the case is fictional (it must contain the word 'fictional')."""
     content_note: Text | None = None
+    """A warning shown before distressing material (illness, death, abuse...); leave out if none is needed."""
     story: Text
     """What happened, as the presenter would tell it."""
     felt: Text
@@ -1083,7 +1144,7 @@ class Plural(BaseModel):
     ``Intl.PluralRules`` knows the same rules): English 1 -> one, 0, 2, 1.5 -> other; Russian has
     one, few, many and other; Chinese only other."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
     zero: Text | None = None
     one: Text | None = None
     two: Text | None = None
@@ -1118,7 +1179,7 @@ class UIText(BaseModel):
     A plain sentence is a string; a sentence with a count in it is a :class:`Plural` with the
     forms the language needs (``locale`` says which language, for its plural rule)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
     locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")] = "en"
     strings: dict[Key, Text | Plural]
 
