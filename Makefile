@@ -1,6 +1,7 @@
 # Balint Course Kit: the two commands a course leader or learner needs.
 #   make serve   set up a local virtual environment and start the course site
 #   make test    set up everything the tests need and run every test
+# (Content authors: make schemas regenerates data/schemas/ after a model changes; see below.)
 SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
@@ -8,7 +9,7 @@ BIN := $(VENV)/bin
 PORT ?= 8866
 OPEN ?= 1
 
-.PHONY: serve test setup setup-test chromium node npm postgresql bench clean
+.PHONY: serve test setup setup-test chromium node npm postgresql bench clean schemas
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -98,6 +99,12 @@ serve: setup
 test: setup-test
 	node --test tests/js/*.test.mjs
 	@$(WITH_POSTGRES) echo "$(BIN)/python -m pytest"; $(BIN)/python -m pytest
+
+# The JSON Schemas of the data files (data/schemas/, for authors' editors) from the models in
+# widgets/content.py, and the schema line at the top of every data file: run after changing a model
+# or adding a data file. tests/test_schemas.py fails (so `make test` fails) while they are out of step.
+schemas: setup
+	$(BIN)/python -m widgets.schemas
 
 bench: setup-test
 	$(BIN)/python bench/run.py
