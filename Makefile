@@ -43,14 +43,16 @@ node:
 
 # Node packages for the tests, from the npm registry at the versions package.json pins and
 # package-lock.json locks, into node_modules/ with `npm ci`: configurable-http-proxy (the proxy of
-# the JupyterHub tests, tests/hub/) and axe-core (tests/site/test_accessibility.py). Run when
+# the JupyterHub tests, tests/hub/), axe-core (tests/site/test_accessibility.py) and
+# yaml-language-server (the engine of VS Code's YAML extension, tests/test_schemas_editor.py). Run when
 # node_modules/ lacks one of them or the package files changed. npm from Debian if missing.
 NPM_STAMP := node_modules/.balint-kit-npm
 npm: node
 	@if [ ! -x node_modules/.bin/configurable-http-proxy ] || [ ! -f node_modules/axe-core/axe.min.js ] \
+	    || [ ! -x node_modules/.bin/yaml-language-server ] \
 	    || [ package.json -nt $(NPM_STAMP) ] || [ package-lock.json -nt $(NPM_STAMP) ]; then \
 	  command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }; \
-	  echo "npm ci (configurable-http-proxy and axe-core for the tests)"; \
+	  echo "npm ci (configurable-http-proxy, axe-core and yaml-language-server for the tests)"; \
 	  npm ci --no-audit --no-fund --loglevel=error && test -x node_modules/.bin/configurable-http-proxy && touch $(NPM_STAMP); \
 	fi
 
