@@ -41,9 +41,7 @@ DateText = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 
 class _Strict(BaseModel):
-    # use_attribute_docstrings: a field's docstring (the string under it) is its description in the
-    # JSON Schemas of data/schemas/ (widgets/schemas.py), which an author's editor shows on hover.
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # --------------------------------------------------------------------------- bibliography
@@ -1144,7 +1142,7 @@ class Plural(BaseModel):
     ``Intl.PluralRules`` knows the same rules): English 1 -> one, 0, 2, 1.5 -> other; Russian has
     one, few, many and other; Chinese only other."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
     zero: Text | None = None
     one: Text | None = None
     two: Text | None = None
@@ -1179,7 +1177,7 @@ class UIText(BaseModel):
     A plain sentence is a string; a sentence with a count in it is a :class:`Plural` with the
     forms the language needs (``locale`` says which language, for its plural rule)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
     locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")] = "en"
     strings: dict[Key, Text | Plural]
 

@@ -27,9 +27,12 @@ models uses only keywords draft 7 has (a ``$ref`` into ``$defs`` is a plain JSON
 from __future__ import annotations
 
 import argparse
+import ast
+import inspect
 import json
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -85,6 +88,44 @@ def modeline(relpath: str) -> str:
     return MODELINE + schema_ref(relpath)
 
 
+def field_docs(model: type[BaseModel]) -> dict[str, str]:
+    """The docstrings under a model's fields (its own and inherited), by field name.
+
+    Read here from the source rather than by pydantic's ``use_attribute_docstrings``, which would
+    parse every model's source each time a kernel imports widgets.content (0.1 CPU-s a page)."""
+    docs: dict[str, str] = {}
+    for klass in reversed(model.__mro__):
+        if not (isinstance(klass, type) and issubclass(klass, BaseModel)) or klass is BaseModel:
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        except (OSError, TypeError):  # no source (a model built at run time): no field docs
+            continue
+        body = tree.body[0].body
+        for stmt, after in zip(body, body[1:]):
+            if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+                    and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
+                    and isinstance(after.value.value, str)):
+                docs[stmt.target.id] = inspect.cleandoc(after.value.value)
+    return docs
+
+
+def _models() -> dict[str, type[BaseModel]]:
+    """Every model of widgets.content by class name, as pydantic names them in a schema's $defs."""
+    return {obj.__name__: obj for obj in vars(content).values()
+            if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel}
+
+
+def _describe_fields(node: dict, model: type[BaseModel] | None) -> None:
+    """Give each field of ``node`` (a model's schema) its docstring as description, unless it has one."""
+    if model is None:
+        return
+    docs = field_docs(model)
+    for name, field in node.get("properties", {}).items():
+        if name in docs and "description" not in field:
+            field["description"] = docs[name]
+
+
 def _plain(text: str) -> str:
     """A docstring as an editor's tooltip shows it: one paragraph, `code` in single backticks."""
     return re.sub(r"\s*\n\s*", " ", text).replace("``", "`").strip()
@@ -100,7 +141,12 @@ def _tidy(node):
 
 def build(kind: str, model: type[BaseModel]) -> dict:
     """The JSON Schema of one kind of data file, as it is written to data/schemas/."""
-    generated = _tidy(model.model_json_schema(mode="validation"))
+    generated = model.model_json_schema(mode="validation")
+    models = _models()
+    _describe_fields(generated, model)
+    for name, definition in generated.get("$defs", {}).items():
+        _describe_fields(definition, models.get(name))
+    generated = _tidy(generated)
     where = WHERE.get(kind, f"data/{kind}.yaml")
     head = {
         "$schema": DRAFT,
