@@ -1,6 +1,7 @@
 # Balint Course Kit: the two commands a course leader or learner needs.
 #   make serve   set up a local virtual environment and start the course site
 #   make test    set up everything the tests need and run every test
+#   make lock    regenerate the locks (requirements*.lock) from pyproject.toml, UPGRADE=1 for newer versions
 # (Content authors: make schemas regenerates data/schemas/ after a model changes; see below.)
 SHELL := /bin/bash
 PY ?= python3
@@ -8,20 +9,44 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8866
 OPEN ?= 1
+# `make test PYTEST_ARGS=tests/test_lint.py` runs some tests only (after the same set-up)
+PYTEST_ARGS ?=
 
-.PHONY: serve test setup setup-test chromium node npm postgresql bench clean schemas
+.PHONY: serve test setup setup-test lock chromium node npm postgresql bench clean schemas
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+# The exact versions the kit is tested with, locked from pyproject.toml's ranges by `make lock`:
+# requirements.lock for the site, requirements-test.lock for the site and its test tools (the same
+# versions, plus the tools). Each names every package with the hashes of its files, so pip installs
+# exactly these or stops; pip alone installs them. Then the kit itself, editable, with no
+# dependencies of its own (they all came from the lock).
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install -q -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(TEST_LOCK) $(VENV)/.installed
+	$(BIN)/python -m pip install -q --require-hashes -r $(TEST_LOCK)
 	touch $@
+
+# uv resolves the locks for every platform (Linux, macOS, Windows) and every Python that
+# pyproject.toml's requires-python admits (3.10 and newer; the tests run on 3.11), keeping the
+# versions already locked unless UPGRADE=1 (then the newest that pyproject.toml's ranges allow).
+# The site's lock takes its versions from the test lock, so both install the same. uv itself comes
+# pinned from PyPI into the venv; it is needed only here, not to install.
+UV_VERSION := 0.13.8
+UV_COMPILE = $(BIN)/uv pip compile -q pyproject.toml --universal --python-version 3.10 --generate-hashes \
+	--custom-compile-command "make lock"
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install -q uv==$(UV_VERSION)
+	$(UV_COMPILE) --extra test $(if $(filter 1,$(UPGRADE)),--upgrade) -o $(TEST_LOCK)
+	$(UV_COMPILE) -c $(TEST_LOCK) -o $(LOCK)
 
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test chromium node npm postgresql
@@ -43,16 +68,17 @@ node:
 
 # Node packages for the tests, from the npm registry at the versions package.json pins and
 # package-lock.json locks, into node_modules/ with `npm ci`: configurable-http-proxy (the proxy of
-# the JupyterHub tests, tests/hub/), axe-core (tests/site/test_accessibility.py) and
-# yaml-language-server (the engine of VS Code's YAML extension, tests/test_schemas_editor.py). Run when
+# the JupyterHub tests, tests/hub/), axe-core (tests/site/test_accessibility.py), ESLint with
+# its recommended rules and the browser's and node's globals (tests/test_lint.py) and yaml-language-server
+# (the engine of VS Code's YAML extension, tests/test_schemas_editor.py). Run when
 # node_modules/ lacks one of them or the package files changed. npm from Debian if missing.
 NPM_STAMP := node_modules/.balint-kit-npm
 npm: node
 	@if [ ! -x node_modules/.bin/configurable-http-proxy ] || [ ! -f node_modules/axe-core/axe.min.js ] \
-	    || [ ! -x node_modules/.bin/yaml-language-server ] \
+	    || [ ! -x node_modules/.bin/eslint ] || [ ! -x node_modules/.bin/yaml-language-server ] \
 	    || [ package.json -nt $(NPM_STAMP) ] || [ package-lock.json -nt $(NPM_STAMP) ]; then \
 	  command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }; \
-	  echo "npm ci (configurable-http-proxy, axe-core and yaml-language-server for the tests)"; \
+	  echo "npm ci (configurable-http-proxy, axe-core, eslint and yaml-language-server for the tests)"; \
 	  npm ci --no-audit --no-fund --loglevel=error && test -x node_modules/.bin/configurable-http-proxy && touch $(NPM_STAMP); \
 	fi
 
@@ -100,7 +126,7 @@ serve: setup
 
 test: setup-test
 	node --test tests/js/*.test.mjs
-	@$(WITH_POSTGRES) echo "$(BIN)/python -m pytest"; $(BIN)/python -m pytest
+	@$(WITH_POSTGRES) echo "$(BIN)/python -m pytest $(PYTEST_ARGS)"; $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The JSON Schemas of the data files (data/schemas/, for authors' editors) from the models in
 # widgets/content.py, and the schema line at the top of every data file: run after changing a model

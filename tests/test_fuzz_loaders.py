@@ -280,7 +280,7 @@ raw_answers = st.one_of(st.dictionaries(st.one_of(st.sampled_from(ITEM_IDS), st.
 def assert_scored(answers: dict) -> None:
     results = instrument.score(CBI, answers)
     assert [r.scale for r in results] == [s.id for s in CBI.scales]
-    for r, scale in zip(results, CBI.scales):
+    for r, scale in zip(results, CBI.scales, strict=True):
         assert 0 <= r.answered <= r.items == sum(1 for i in CBI.items if i.scale == scale.id)
         assert r.needed == scale.min_answered
         assert (r.score is None) == (r.answered < r.needed)
@@ -461,7 +461,7 @@ CHECK_ITEMS = [i.id for s in ONLINE.checklist for i in s.items]
 def test_any_checklist_state_is_reported(done, start, now):
     ticked = online.clean_done(ONLINE.checklist, done)
     assert ticked <= set(CHECK_ITEMS)
-    for st_, step in zip(online.status(ONLINE.checklist, ticked, start, now), ONLINE.checklist):
+    for st_, step in zip(online.status(ONLINE.checklist, ticked, start, now), ONLINE.checklist, strict=True):
         assert st_.step == step.id and 0 <= st_.done <= st_.total == len(step.items)
         assert st_.state in {"done", "open", "overdue", "due-soon", "later"}
         assert (st_.state == "done") == (not st_.open_items)

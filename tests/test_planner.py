@@ -112,7 +112,7 @@ def test_any_plan_gets_a_verdict_and_no_error(available, a, b, c):
     ranges = [(5, 10), (20, 30), (1, 1)]
     avail = planner.usable(available)
     good_avail = avail is not None and 0 < avail <= 600
-    in_range = all(v is not None and lo <= v <= hi for v, (lo, hi) in zip(values, ranges))
+    in_range = all(v is not None and lo <= v <= hi for v, (lo, hi) in zip(values, ranges, strict=True))
     fits = good_avail and in_range and sum(values) <= avail and avail >= 26
     # No problem exactly when every phase is in range and the plan fits the time available.
     assert (problems == []) == fits
@@ -122,10 +122,10 @@ def test_any_plan_gets_a_verdict_and_no_error(available, a, b, c):
 
 
 # --------------------------------------------------------------------------- plural forms and the verdict's words
+import pytest  # noqa: E402
+
 from widgets import content  # noqa: E402
 from widgets.content import ContentError, UIText  # noqa: E402
-
-import pytest  # noqa: E402
 
 PLURAL_UI = {"strings": {"things": {"one": "{count} thing", "other": "{count} things"}, "plain": "Plain"}}
 

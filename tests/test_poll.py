@@ -47,7 +47,7 @@ SHOWN_ABCDE = {"responses": 5, "threshold": 5, "shown": True, "shown_n": 5, "nex
 F = [9, 9, 9, 9, 9, 9]
 G = [0, 0, 0, 0, 0, 0]
 H = [5, 5, 5, 5, 5, 5]
-I = [3, 1, 4, 1, 5, 9]
+I = [3, 1, 4, 1, 5, 9]  # noqa: E741 -- the answer sets are lettered A to J, and I is one of them
 J = [2, 7, 1, 8, 2, 8]
 COUNTS_A_TO_J = [
     [3, 1, 2, 1, 0, 1, 0, 0, 0, 2],  # statement 1: 0, 1, 2, 0, 9, 9, 0, 5, 3, 2
@@ -303,7 +303,7 @@ def test_one_response_per_browser_per_class(store, backend):
 def test_the_numbers_are_shown_only_from_five_responses(store):
     code, key = store.create_class()
     tokens = [token() for _ in range(5)]
-    for t, answers in zip(tokens[:4], (A, B, C, D)):
+    for t, answers in zip(tokens[:4], (A, B, C, D), strict=True):
         assert store.submit(code, t, answers) == "received"
     # A browser sending again does not make a fifth response.
     assert store.submit(code, tokens[3], E) == "already-sent"

@@ -32,7 +32,7 @@ def test_seats_come_back_for_a_number_and_never_carry_names(play):
 def test_behaviour_prompts_go_to_members_only(play):
     widget, _ = play
     result = widget.seat(10, behaviours=True, rng=random.Random(3))
-    given = [(r, b) for r, b in zip(result["roles"], result["behaviours"]) if b]
+    given = [(r, b) for r, b in zip(result["roles"], result["behaviours"], strict=True) if b]
     assert len(given) == 3 and all(r == "member" for r, _ in given)  # 7 members, half rounded down
 
 

@@ -22,20 +22,79 @@ DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DATA_FILES = sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*.yaml"))
 
-KINDS = ["bibliography", "case", "course_map", "evidence", "glossary", "ground_rules", "group_evaluation", "guide",
-         "instrument", "leadership", "online", "quiz", "reflections", "roles", "scenario", "session", "timeline",
-         "transcript", "ui"]
+KINDS = [
+    "bibliography",
+    "case",
+    "course_map",
+    "evidence",
+    "glossary",
+    "ground_rules",
+    "group_evaluation",
+    "guide",
+    "instrument",
+    "leadership",
+    "online",
+    "quiz",
+    "reflections",
+    "roles",
+    "scenario",
+    "session",
+    "timeline",
+    "transcript",
+    "ui",
+]
 
 # The keywords of JSON Schema draft 7 (json-schema.org/draft-07/json-schema-validation and -core), plus
 # `$defs`: draft 7 does not know the word, but a `$ref` such as "#/$defs/Option" is a plain JSON pointer
 # into the document, which every draft resolves.
 DRAFT7_KEYWORDS = {
-    "$schema", "$id", "$ref", "$comment", "$defs", "definitions", "title", "description", "default", "examples",
-    "readOnly", "writeOnly", "type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum",
-    "exclusiveMinimum", "maxLength", "minLength", "pattern", "items", "additionalItems", "maxItems", "minItems",
-    "uniqueItems", "contains", "maxProperties", "minProperties", "required", "properties", "patternProperties",
-    "additionalProperties", "dependencies", "propertyNames", "if", "then", "else", "allOf", "anyOf", "oneOf", "not",
-    "format", "contentMediaType", "contentEncoding",
+    "$schema",
+    "$id",
+    "$ref",
+    "$comment",
+    "$defs",
+    "definitions",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "readOnly",
+    "writeOnly",
+    "type",
+    "enum",
+    "const",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "items",
+    "additionalItems",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "contains",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "dependencies",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "format",
+    "contentMediaType",
+    "contentEncoding",
 }
 
 
@@ -62,7 +121,9 @@ def subschemas(node):
         if key in ("properties", "patternProperties", "$defs", "definitions"):
             for sub in value.values():
                 yield from subschemas(sub)
-        elif key in ("items", "additionalProperties", "propertyNames", "not", "if", "then", "else") and isinstance(value, dict):
+        elif key in ("items", "additionalProperties", "propertyNames", "not", "if", "then", "else") and isinstance(
+            value, dict
+        ):
             yield from subschemas(value)
         elif key in ("anyOf", "allOf", "oneOf"):
             for sub in value:
@@ -79,7 +140,9 @@ def test_every_kind_of_data_file_has_a_schema():
 def test_committed_schema_matches_the_models(kind):
     text = (DATA / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
     regenerated = schemas.render(schemas.build(kind, schemas.kinds()[kind]))
-    assert text == regenerated, f"data/schemas/{kind}.schema.json is out of step with widgets/content.py: run `make schemas`"
+    assert text == regenerated, (
+        f"data/schemas/{kind}.schema.json is out of step with widgets/content.py: run `make schemas`"
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -119,10 +182,12 @@ def test_data_file_names_its_schema_on_its_first_line(relpath):
     first = (DATA / relpath).read_text(encoding="utf-8").split("\n", 1)[0]
     prefix = "# yaml-language-server: $schema="
     assert first.startswith(prefix), f"data/{relpath} does not name its schema on its first line: run `make schemas`"
-    named = ((DATA / relpath).parent / first[len(prefix):]).resolve()
+    named = ((DATA / relpath).parent / first[len(prefix) :]).resolve()
     assert named.is_file()
     # ...and it is the schema of the model the kit's loader checks the file with.
-    assert named.read_text(encoding="utf-8") == schemas.render(schemas.build(schemas.kind_of(relpath), content.schema_for(relpath)))
+    assert named.read_text(encoding="utf-8") == schemas.render(
+        schemas.build(schemas.kind_of(relpath), content.schema_for(relpath))
+    )
 
 
 @pytest.mark.parametrize("relpath", DATA_FILES)
@@ -138,7 +203,9 @@ def test_a_misspelt_field_in_a_quiz_is_marked():
         ("items/1/options/2", "Additional properties are not allowed ('feedbak' was unexpected)"),
     ]
     # The typo is the only fault: with it mended, the copy is a valid quiz by the schema and by the model.
-    mended = yaml.safe_load((FIXTURES / "quiz_misspelt_field.yaml").read_text(encoding="utf-8").replace("feedbak:", "feedback:"))
+    mended = yaml.safe_load(
+        (FIXTURES / "quiz_misspelt_field.yaml").read_text(encoding="utf-8").replace("feedbak:", "feedback:")
+    )
     assert errors(committed("quiz"), mended) == []
     content.Quiz.model_validate(mended)
 
@@ -168,12 +235,19 @@ def test_quiz_schema_says_what_is_required():
     assert quiz["$defs"]["QuizItem"]["properties"]["kind"]["enum"] == ["single", "multiple"]
 
 
-@pytest.mark.parametrize("kind, definition", [
-    ("quiz", None), ("quiz", "QuizItem"), ("quiz", "Option"),
-    ("case", None),
-    ("scenario", None), ("scenario", "Moment"), ("scenario", "Choice"),
-    ("bibliography", "Reference"),
-])
+@pytest.mark.parametrize(
+    "kind, definition",
+    [
+        ("quiz", None),
+        ("quiz", "QuizItem"),
+        ("quiz", "Option"),
+        ("case", None),
+        ("scenario", None),
+        ("scenario", "Moment"),
+        ("scenario", "Choice"),
+        ("bibliography", "Reference"),
+    ],
+)
 def test_the_most_edited_fields_are_described(kind, definition):
     schema = committed(kind)
     node = schema["$defs"][definition] if definition else schema
@@ -185,8 +259,10 @@ def test_the_most_edited_fields_are_described(kind, definition):
 def test_descriptions_read_as_one_paragraph():
     # Docstrings wrap over lines and use ``code``: the editor's tooltip gets one line with `code`.
     option = committed("quiz")["$defs"]["Option"]["properties"]["id"]["description"]
-    assert option == ("What a learner's stored answer names (never the option's position on screen). May be left out: "
-                      "then the option is named by its place in the file (a for the first, b, c...).")
+    assert option == (
+        "What a learner's stored answer names (never the option's position on screen). May be left out: "
+        "then the option is named by its place in the file (a for the first, b, c...)."
+    )
     texts = [s["description"] for k in KINDS for s in subschemas(committed(k)) if "description" in s]
     assert [t for t in texts if "\n" in t or "``" in t] == []
 
@@ -220,16 +296,26 @@ def test_make_schemas_mends_schemas_and_schema_lines(data_for_generator, capsys)
     new_quiz = (DATA / "quizzes" / "01_history.yaml").read_text(encoding="utf-8").split("\n", 1)[1]
     (data / "quizzes" / "09_new.yaml").write_text(new_quiz, encoding="utf-8")  # an author's new file, no schema line
     stale = data / "cases" / "the-wedding-in-june.yaml"
-    stale.write_text(stale.read_text(encoding="utf-8").replace("../schemas/case.schema.json", "../schemas/quiz.schema.json", 1),
-                     encoding="utf-8")
+    stale.write_text(
+        stale.read_text(encoding="utf-8").replace("../schemas/case.schema.json", "../schemas/quiz.schema.json", 1),
+        encoding="utf-8",
+    )
     assert schemas.main([]) == 0
     out = capsys.readouterr().out
     assert "updated data/quizzes/09_new.yaml (its schema line)" in out
     assert "removed data/schemas/old-kind.schema.json (a schema of no kind of file)" in out
     assert (data / "quizzes" / "09_new.yaml").read_text(encoding="utf-8") == (
-        "# yaml-language-server: $schema=../schemas/quiz.schema.json\n" + new_quiz)
-    assert stale.read_text(encoding="utf-8").split("\n", 1)[0] == "# yaml-language-server: $schema=../schemas/case.schema.json"
-    assert stale.read_text(encoding="utf-8") == (DATA / "cases" / "the-wedding-in-june.yaml").read_text(encoding="utf-8")
+        "# yaml-language-server: $schema=../schemas/quiz.schema.json\n" + new_quiz
+    )
+    assert (
+        stale.read_text(encoding="utf-8").split("\n", 1)[0]
+        == "# yaml-language-server: $schema=../schemas/case.schema.json"
+    )
+    assert stale.read_text(encoding="utf-8") == (DATA / "cases" / "the-wedding-in-june.yaml").read_text(
+        encoding="utf-8"
+    )
     assert not (data / "schemas" / "old-kind.schema.json").exists()
-    assert (data / "schemas" / "quiz.schema.json").read_text(encoding="utf-8") == (DATA / "schemas" / "quiz.schema.json").read_text(encoding="utf-8")
+    assert (data / "schemas" / "quiz.schema.json").read_text(encoding="utf-8") == (
+        DATA / "schemas" / "quiz.schema.json"
+    ).read_text(encoding="utf-8")
     assert schemas.main(["--check"]) == 0

@@ -24,8 +24,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SERVER = ROOT / "node_modules" / ".bin" / "yaml-language-server"
-SETTINGS = {"yaml": {"validate": True, "completion": True, "hover": True, "format": {"enable": False},
-                     "schemaStore": {"enable": False}}}
+SETTINGS = {
+    "yaml": {
+        "validate": True,
+        "completion": True,
+        "hover": True,
+        "format": {"enable": False},
+        "schemaStore": {"enable": False},
+    }
+}
 DATA_FILES = sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*.yaml"))
 
 
@@ -34,16 +41,25 @@ class LanguageServer:
 
     def __init__(self, root: Path):
         assert SERVER.exists(), "node_modules/.bin/yaml-language-server is missing: run `make npm` (npm ci)"
-        self.proc = subprocess.Popen([str(SERVER), "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, cwd=root)
+        self.proc = subprocess.Popen(
+            [str(SERVER), "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=root
+        )
         self.inbox: queue.Queue = queue.Queue()
         self.diagnostics: dict[str, list] = {}
         self.replies: dict[int, dict] = {}
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
-        self.call("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {
-            "workspace": {"configuration": True},
-            "textDocument": {"hover": {"contentFormat": ["markdown"]}, "completion": {"completionItem": {}}}}})
+        self.call(
+            "initialize",
+            {
+                "processId": None,
+                "rootUri": root.as_uri(),
+                "capabilities": {
+                    "workspace": {"configuration": True},
+                    "textDocument": {"hover": {"contentFormat": ["markdown"]}, "completion": {"completionItem": {}}},
+                },
+            },
+        )
         self.notify("initialized", {})
         self.notify("workspace/didChangeConfiguration", {"settings": SETTINGS})
 
@@ -85,8 +101,12 @@ class LanguageServer:
             if method and "id" in message:  # a request from the server
                 result = None
                 if method == "workspace/configuration":
-                    result = [SETTINGS.get(item.get("section"), SETTINGS["yaml"]) if item.get("section") != "yaml"
-                              else SETTINGS["yaml"] for item in message["params"]["items"]]
+                    result = [
+                        SETTINGS.get(item.get("section"), SETTINGS["yaml"])
+                        if item.get("section") != "yaml"
+                        else SETTINGS["yaml"]
+                        for item in message["params"]["items"]
+                    ]
                 self._send({"id": message["id"], "result": result})
             elif method == "textDocument/publishDiagnostics":
                 self.diagnostics[message["params"]["uri"]] = message["params"]["diagnostics"]
@@ -106,8 +126,17 @@ class LanguageServer:
         """Open a file as the editor does; the problems marked in it: (line, as the editor numbers it; message)."""
         uri = path.as_uri()
         self.diagnostics.pop(uri, None)
-        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1,
-                                                              "text": path.read_text(encoding="utf-8")}})
+        self.notify(
+            "textDocument/didOpen",
+            {
+                "textDocument": {
+                    "uri": uri,
+                    "languageId": "yaml",
+                    "version": 1,
+                    "text": path.read_text(encoding="utf-8"),
+                }
+            },
+        )
         self._pump(lambda: uri in self.diagnostics)
         return [(d["range"]["start"]["line"] + 1, d["message"]) for d in self.diagnostics[uri]]
 
@@ -123,7 +152,8 @@ def workspace(tmp_path_factory) -> Path:
     shutil.copytree(DATA, root / "data")
     typo = (FIXTURES / "quiz_misspelt_field.yaml").read_text(encoding="utf-8")
     (root / "data" / "quizzes" / "01_history.yaml").write_text(
-        "# yaml-language-server: $schema=../schemas/quiz.schema.json\n" + typo, encoding="utf-8")
+        "# yaml-language-server: $schema=../schemas/quiz.schema.json\n" + typo, encoding="utf-8"
+    )
     return root
 
 
@@ -155,9 +185,14 @@ def test_hover_shows_what_a_field_is_for(server, workspace):
     path = workspace / "data" / "quizzes" / "01_history.yaml"
     server.open(path)
     line = path.read_text(encoding="utf-8").split("\n").index("    kind: single")
-    hover = server.call("textDocument/hover", {"textDocument": {"uri": path.as_uri()}, "position": {"line": line, "character": 5}})
+    hover = server.call(
+        "textDocument/hover", {"textDocument": {"uri": path.as_uri()}, "position": {"line": line, "character": 5}}
+    )
     text = hover["contents"]["value"]
-    assert "single: exactly one option is correct; multiple: one or more are, and the learner ticks every right one." in text
+    assert (
+        "single: exactly one option is correct; multiple: one or more are, and the learner ticks every right one."
+        in text
+    )
     assert "`single`" in text and "`multiple`" in text
 
 
@@ -166,8 +201,10 @@ def complete(server, path: Path, text: str) -> list[str]:
     path.write_text(text, encoding="utf-8")
     server.open(path)
     last = text.split("\n")
-    result = server.call("textDocument/completion", {"textDocument": {"uri": path.as_uri()},
-                                                      "position": {"line": len(last) - 1, "character": len(last[-1])}})
+    result = server.call(
+        "textDocument/completion",
+        {"textDocument": {"uri": path.as_uri()}, "position": {"line": len(last) - 1, "character": len(last[-1])}},
+    )
     items = result["items"] if isinstance(result, dict) else result
     return sorted(item["label"] for item in items)
 
@@ -176,12 +213,31 @@ def test_completion_offers_a_new_quiz_items_fields(server, workspace):
     text = "# yaml-language-server: $schema=../schemas/quiz.schema.json\nmodule: 09_new\ntitle: New\nitems:\n  - "
     # 'QuizItem' is the extension's snippet of a whole item, beside the item's five fields.
     assert complete(server, workspace / "data" / "quizzes" / "09_new.yaml", text) == [
-        "QuizItem", "id", "kind", "options", "prompt", "sources"]
+        "QuizItem",
+        "id",
+        "kind",
+        "options",
+        "prompt",
+        "sources",
+    ]
 
 
 def test_completion_offers_a_new_cases_fields(server, workspace):
     text = "# yaml-language-server: $schema=../schemas/case.schema.json\n"
     # The schema's title is the extension's snippet of a whole case, beside the case's fields.
     assert complete(server, workspace / "data" / "cases" / "a-new-case.yaml", text) == [
-        "content_note", "data/cases/*.yaml (Case)", "difficulty", "felt", "fictional", "id", "profession", "request", "sample_associations",
-        "setting", "story", "themes", "title", "unsaid"]
+        "content_note",
+        "data/cases/*.yaml (Case)",
+        "difficulty",
+        "felt",
+        "fictional",
+        "id",
+        "profession",
+        "request",
+        "sample_associations",
+        "setting",
+        "story",
+        "themes",
+        "title",
+        "unsaid",
+    ]

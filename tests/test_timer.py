@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-import traitlets
 
 from widgets import content, timer
 from widgets.timer import PhaseTimer, PlanError, clean_plan

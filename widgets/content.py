@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -45,9 +44,7 @@ class _Strict(BaseModel):
 
 
 # --------------------------------------------------------------------------- bibliography
-Topic = Literal[
-    "history", "method", "ground-rules", "leadership", "online", "burnout", "evidence", "instruments"
-]
+Topic = Literal["history", "method", "ground-rules", "leadership", "online", "burnout", "evidence", "instruments"]
 
 
 Verification = Literal["doi", "abstract", "page", "source-document", "unverified"]
@@ -105,7 +102,8 @@ class Reference(_Strict):
     def _not_a_home_page(cls, url: str | None) -> str | None:
         if url and _is_site_root(url):
             raise ValueError(
-                f"the address {url} is only a website's home page: give the address of the page or article itself")
+                f"the address {url} is only a website's home page: give the address of the page or article itself"
+            )
         return url
 
     @model_validator(mode="after")
@@ -248,9 +246,7 @@ class Timeline(_Strict):
         lanes = {lane.id for lane in self.lanes}
         for i, e in enumerate(self.events):
             if e.lane not in lanes:
-                raise ValueError(
-                    f"event {i + 1} ('{e.id}') is in lane '{e.lane}', which is not among the lanes"
-                )
+                raise ValueError(f"event {i + 1} ('{e.id}') is in lane '{e.lane}', which is not among the lanes")
         return self
 
     def cited_keys(self) -> set[str]:
@@ -400,7 +396,9 @@ class GroundRules(_Strict):
         ids = {r.id for r in self.rules}
         for i, sc in enumerate(self.scenarios):
             if sc.at_stake != "holds" and sc.at_stake not in ids:
-                raise ValueError(f"scenario {i + 1} ('{sc.id}') names the rule '{sc.at_stake}', which is not among the rules")
+                raise ValueError(
+                    f"scenario {i + 1} ('{sc.id}') names the rule '{sc.at_stake}', which is not among the rules"
+                )
         return self
 
     def cited_keys(self) -> set[str]:
@@ -495,10 +493,14 @@ class Session(_Strict):
         for i, preset in enumerate(self.presets):
             for j, pp in enumerate(preset.phases):
                 if pp.phase not in ids:
-                    raise ValueError(f"preset {i + 1} ('{preset.id}'), phase {j + 1} is '{pp.phase}', which is not among the phases")
+                    raise ValueError(
+                        f"preset {i + 1} ('{preset.id}'), phase {j + 1} is '{pp.phase}', which is not among the phases"
+                    )
         for i, e in enumerate(self.excerpts):
             if e.phase not in ids:
-                raise ValueError(f"excerpt {i + 1} ('{e.id}') names the phase '{e.phase}', which is not among the phases")
+                raise ValueError(
+                    f"excerpt {i + 1} ('{e.id}') names the phase '{e.phase}', which is not among the phases"
+                )
         return self
 
     def phase(self, phase_id: str) -> Phase:
@@ -512,9 +514,7 @@ class Session(_Strict):
 
 
 # --------------------------------------------------------------------------- leadership and the simulator
-SkillId = Literal[
-    "protects-presenter", "keeps-frame", "opens-feelings", "withholds-solutions", "tolerates-uncertainty"
-]
+SkillId = Literal["protects-presenter", "keeps-frame", "opens-feelings", "withholds-solutions", "tolerates-uncertainty"]
 Setting = Literal["in-person", "online", "student-group"]
 
 
@@ -639,7 +639,9 @@ class Scenario(_Strict):
         for m in self.moments:
             for c in m.choices:
                 if c.next not in known:
-                    raise ValueError(f"moment '{m.id}', choice {c.id} leads to '{c.next}', which is not among the moments")
+                    raise ValueError(
+                        f"moment '{m.id}', choice {c.id} leads to '{c.next}', which is not among the moments"
+                    )
         return self
 
     def moment(self, moment_id: str) -> Moment:
@@ -722,13 +724,19 @@ class Instrument(_Strict):
         sets = {r.id: r for r in self.response_sets}
         for n, item in enumerate(self.items, 1):
             if item.scale not in scales:
-                raise ValueError(f"item {n} ('{item.id}') belongs to the scale '{item.scale}', which is not among the scales")
+                raise ValueError(
+                    f"item {n} ('{item.id}') belongs to the scale '{item.scale}', which is not among the scales"
+                )
             if item.response_set not in sets:
-                raise ValueError(f"item {n} ('{item.id}') uses the response set '{item.response_set}', which is not defined")
+                raise ValueError(
+                    f"item {n} ('{item.id}') uses the response set '{item.response_set}', which is not defined"
+                )
         for scale in self.scales:
             count = sum(1 for i in self.items if i.scale == scale.id)
             if scale.min_answered > count:
-                raise ValueError(f"the scale '{scale.id}' asks for {scale.min_answered} answers but has only {count} items")
+                raise ValueError(
+                    f"the scale '{scale.id}' asks for {scale.min_answered} answers but has only {count} items"
+                )
         return self
 
     def response_set(self, set_id: str) -> ResponseSet:
@@ -798,8 +806,16 @@ class Study(_Strict):
     title: ShortText
     """A short label, e.g. 'Huang L et al. 2020, residents, China'."""
     design: Literal[
-        "randomised trial", "controlled trial", "before-and-after", "cross-sectional", "qualitative",
-        "survey", "systematic review", "meta-analysis", "literature review", "experience report",
+        "randomised trial",
+        "controlled trial",
+        "before-and-after",
+        "cross-sectional",
+        "qualitative",
+        "survey",
+        "systematic review",
+        "meta-analysis",
+        "literature review",
+        "experience report",
     ]
     population: Text
     country: ShortText | None = None
@@ -889,7 +905,9 @@ class OnlineGroups(_Strict):
         for c in self.pledge.contents:
             for pid in c.by_policy:
                 if pid not in policies:
-                    raise ValueError(f"the pledge content '{c.id}' has a wording for the recording policy '{pid}', which is not among the policies")
+                    raise ValueError(
+                        f"the pledge content '{c.id}' has a wording for the recording policy '{pid}', which is not among the policies"
+                    )
         _no_duplicates([s.id for s in self.checklist], "checklist step id")
         _no_duplicates([i.id for s in self.checklist for i in s.items], "checklist item id")
         return self
@@ -901,8 +919,16 @@ class OnlineGroups(_Strict):
 
 # --------------------------------------------------------------------------- role-play (module 5)
 CaseSetting = Literal[
-    "general-practice", "hospital-ward", "psychiatry", "oncology", "paediatrics", "emergency", "nursing",
-    "clinical-psychology", "school-psychology", "social-work",
+    "general-practice",
+    "hospital-ward",
+    "psychiatry",
+    "oncology",
+    "paediatrics",
+    "emergency",
+    "nursing",
+    "clinical-psychology",
+    "school-psychology",
+    "social-work",
 ]
 
 
@@ -971,7 +997,9 @@ class Roles(_Strict):
     behaviours: list[Behaviour] = Field(min_length=4)
     phase_prompts: dict[Key, dict[Literal["presenter", "leader", "co-leader", "member", "observer"], Text]]
     """For every phase id of session.yaml: what each role does in it."""
-    online_prompts: dict[Key, dict[Literal["presenter", "leader", "co-leader", "member", "observer"], Text]] = Field(default_factory=dict)
+    online_prompts: dict[Key, dict[Literal["presenter", "leader", "co-leader", "member", "observer"], Text]] = Field(
+        default_factory=dict
+    )
     """Extra prompts for online presets, by phase id."""
 
     @model_validator(mode="after")
@@ -1194,7 +1222,9 @@ class UIText(BaseModel):
             if isinstance(value, dict):
                 missing = sorted(needed - set(value))
                 if missing:
-                    raise ValueError(f"the text '{key}' lacks the plural form(s) {', '.join(missing)} that '{self.locale}' needs")
+                    raise ValueError(
+                        f"the text '{key}' lacks the plural form(s) {', '.join(missing)} that '{self.locale}' needs"
+                    )
         return self
 
     def __getitem__(self, key: str) -> str:
@@ -1328,7 +1358,7 @@ def describe(exc: ValidationError, raw: dict) -> str:
     if record is not None:
         more = [e for e in errors[1:] if _record_prefix(e["loc"]) == record][:3]
         for err in more:
-            rest = _where(err["loc"], raw)[len(_where(record, raw)):]
+            rest = _where(err["loc"], raw)[len(_where(record, raw)) :]
             message += f"; also {', '.join(rest) or 'the record'}: {_plain(err)}"
     return message
 
@@ -1445,7 +1475,9 @@ def scenario(scenario_id: str) -> Scenario:
         raise ContentError(f"scenarios/{scenario_id}.yaml", "that is not a scenario name")
     sc = load(f"scenarios/{scenario_id}.yaml")
     if sc.id != scenario_id:
-        raise ContentError(f"scenarios/{scenario_id}.yaml", f"its id is '{sc.id}' but the file is named '{scenario_id}'")
+        raise ContentError(
+            f"scenarios/{scenario_id}.yaml", f"its id is '{sc.id}' but the file is named '{scenario_id}'"
+        )
     return sc
 
 

@@ -400,15 +400,15 @@ def forest_figure(labels: list[str], estimates: list[float], lows: list[float | 
     has_ci = [lo is not None for lo in lows]
     hover = [
         f"{_wrap(label, 50)}<br>{measure} {est:g}" + (f" (95% CI {lo:g} to {hi:g})" if ok else f" ({no_ci})")
-        for label, est, lo, hi, ok in zip(labels, estimates, lows, highs, has_ci)
+        for label, est, lo, hi, ok in zip(labels, estimates, lows, highs, has_ci, strict=True)
     ]
     return {
         "data": [{
             "type": "scatter", "mode": "markers", "x": estimates, "y": [_wrap(x, 40) for x in labels],
             "marker": {"size": 11, "color": "#0a5a86", "symbol": ["square" if ok else "diamond-open" for ok in has_ci]},
             "error_x": {"type": "data", "symmetric": False,
-                        "array": [(hi - est) if ok else 0 for est, hi, ok in zip(estimates, highs, has_ci)],
-                        "arrayminus": [(est - lo) if ok else 0 for est, lo, ok in zip(estimates, lows, has_ci)],
+                        "array": [(hi - est) if ok else 0 for est, hi, ok in zip(estimates, highs, has_ci, strict=True)],
+                        "arrayminus": [(est - lo) if ok else 0 for est, lo, ok in zip(estimates, lows, has_ci, strict=True)],
                         "color": "#0a5a86", "thickness": 2, "width": 6},
             "hovertext": hover, "hoverinfo": "text",
         }],

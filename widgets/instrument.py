@@ -142,7 +142,9 @@ def from_csv(instrument: Instrument, text: str) -> list[dict]:
     for n, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        record = dict(zip(header, row))
+        # A row may be shorter than the header (a spreadsheet drops trailing empty cells): the cells
+        # present are read, the missing ones are unanswered.
+        record = dict(zip(header, row, strict=False))
         day = record.get("date", "").strip()
         if not is_day(day):
             raise ImportProblem(f"row {n} has no date in the form YYYY-MM-DD")

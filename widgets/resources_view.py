@@ -188,7 +188,7 @@ def course_plans_html(t: UIText) -> str:
     cards = []
     for plan in g.plans:
         sessions = []
-        for n, s in enumerate(plan.sessions, 1):
+        for s in plan.sessions:
             rows = []
             for item in s.items:
                 bits = [html.escape(item.activity)]

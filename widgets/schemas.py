@@ -50,8 +50,13 @@ FOLDER_KINDS = {"quizzes": "quiz", "scenarios": "scenario", "instruments": "inst
 """A file in one of these folders of data/ is of the folder's kind; any other file's kind is its name
 (course_map.yaml: course_map)."""
 
-WHERE = {"quiz": "data/quizzes/*.yaml", "scenario": "data/scenarios/*.yaml", "instrument": "data/instruments/*.yaml",
-         "case": "data/cases/*.yaml", "ui": "data/ui/<language>.yaml"}
+WHERE = {
+    "quiz": "data/quizzes/*.yaml",
+    "scenario": "data/scenarios/*.yaml",
+    "instrument": "data/instruments/*.yaml",
+    "case": "data/cases/*.yaml",
+    "ui": "data/ui/<language>.yaml",
+}
 
 
 def kind_of(relpath: str) -> str:
@@ -102,18 +107,25 @@ def field_docs(model: type[BaseModel]) -> dict[str, str]:
         except (OSError, TypeError):  # no source (a model built at run time): no field docs
             continue
         body = tree.body[0].body
-        for stmt, after in zip(body, body[1:]):
-            if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
-                    and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
-                    and isinstance(after.value.value, str)):
+        for stmt, after in zip(body, body[1:], strict=False):  # each statement and the next
+            if (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
                 docs[stmt.target.id] = inspect.cleandoc(after.value.value)
     return docs
 
 
 def _models() -> dict[str, type[BaseModel]]:
     """Every model of widgets.content by class name, as pydantic names them in a schema's $defs."""
-    return {obj.__name__: obj for obj in vars(content).values()
-            if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel}
+    return {
+        obj.__name__: obj
+        for obj in vars(content).values()
+        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel
+    }
 
 
 def _describe_fields(node: dict, model: type[BaseModel] | None) -> None:
@@ -185,8 +197,11 @@ def with_modeline(relpath: str, text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m widgets.schemas", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="change nothing; exit with 1 if a schema or a data file's schema line is out of step")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit with 1 if a schema or a data file's schema line is out of step",
+    )
     args = parser.parse_args(argv)
     stale = []
     wanted = expected()

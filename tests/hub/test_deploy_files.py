@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 import yaml
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -35,10 +36,17 @@ def project():
 
 
 @pytest.fixture(scope="module")
-def hub_config():
-    return PyFileConfigLoader(
-        "jupyterhub_config.py", path=str(DEPLOY / "jupyterhub")
-    ).load_config()
+def hub_config(tmp_path_factory):
+    # The config makes its poll secret file in the hub's working folder (beside the hub's own
+    # database): loaded from a private folder, so that no secret is left in the repository.
+    here = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("hub-cwd"))
+    try:
+        return PyFileConfigLoader(
+            "jupyterhub_config.py", path=str(DEPLOY / "jupyterhub")
+        ).load_config()
+    finally:
+        os.chdir(here)
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +158,7 @@ def test_kubernetes_gives_each_learner_room_for_their_kernel_cap(values):
             a for a in single["cmd"] if a.startswith("--CourseVoila.max_kernels=")
         ).split("=")[1]
     )
-    # Measured (README, Performance): about 160 MB for the site and 70 MB per page kernel.
+    # Measured (docs/benchmarks.md, Capacity): about 160 MB for the site and 70 MB per page kernel.
     assert _bytes(single["memory"]["limit"]) >= 160e6 + cap * 70e6
     assert _bytes(single["memory"]["guarantee"]) <= _bytes(single["memory"]["limit"])
 
@@ -216,7 +224,7 @@ def test_binder_serves_the_course_as_voila_json_does(voila, project):
     km = binder["MappingKernelManager"]
     assert km["cull_idle_timeout"] > 0 and km["cull_interval"] > 0
     assert km["cull_connected"] is False
-    # The landing page the README's Binder link opens.
+    # The landing page the Binder link in docs/deploying.md opens.
     assert (ROOT / "course" / "index.ipynb").is_file()
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     python = next(

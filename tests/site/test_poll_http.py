@@ -107,7 +107,7 @@ def test_a_class_from_opening_to_results(poll_site, learner):
     assert r.headers["Cache-Control"] == "no-store"
 
     tokens = [secrets.token_urlsafe(24) for _ in range(5)]
-    for t, answers in zip(tokens[:4], (A, B, C, D)):
+    for t, answers in zip(tokens[:4], (A, B, C, D), strict=True):
         r = send(poll_site, learner, code, t, answers)
         assert (r.status_code, r.json()) == (201, {"status": "received"})
     r = send(poll_site, learner, code, tokens[0], E)

@@ -46,7 +46,7 @@ def scan(tokens: list[str], since: float) -> dict[str, list[str]]:
                     blob = path.read_bytes()
                 except OSError:
                     continue
-                for token, needle in zip(tokens, needles):
+                for token, needle in zip(tokens, needles, strict=True):
                     if needle in blob:
                         found.setdefault(token, []).append(str(path))
     return found

@@ -224,7 +224,10 @@ def test_the_instructor_page_switches_presets(timer_site, context):
     wait_rendered(page, ready=f"{TIMER} .kit-timer-clock")
     assert_no_error_output(page)
     select = page.locator(".kit-timer-choose select")
-    label = lambda n: select.locator("option").nth(n).inner_text().replace("\xa0", " ")  # ipywidgets shows spaces as nbsp
+
+    def label(n):
+        return select.locator("option").nth(n).inner_text().replace("\xa0", " ")  # ipywidgets shows spaces as nbsp
+
     first = page.locator(".kit-timer-title").inner_text()
     assert first == label(0)
     select.select_option(index=1)

@@ -5,8 +5,8 @@ function render({ model, el: root }) {
   const t = (k) => (model.get("texts") || {})[k] || k;
   const key = kitKey("online-checklist");
   const uid = Math.random().toString(36).slice(2, 8);
-  let saved = {};
-  try { saved = JSON.parse(localStorage.getItem(key) || "{}") || {}; } catch (e) { saved = {}; }
+  let saved;
+  try { saved = JSON.parse(localStorage.getItem(key) || "{}") || {}; } catch { saved = {}; }
   const done = new Set(Array.isArray(saved.done) ? saved.done : []);
   const card = el("section", "kit-card kit-checklist");
   card.setAttribute("aria-label", t("check-title"));
@@ -71,7 +71,7 @@ function render({ model, el: root }) {
     try {
       if (done.size || start.value) localStorage.setItem(key, JSON.stringify({ done: Array.from(done), start: start.value }));
       else localStorage.removeItem(key);
-    } catch (e) { /* still works for this visit */ }
+    } catch { /* still works for this visit */ }
     ask();
   }
   function ask() {

@@ -46,7 +46,7 @@ function kitPlural(forms, count, values) {
     let category = "other";
     try {
       category = new Intl.PluralRules(document.documentElement.lang || "en").select(count);
-    } catch (e) { /* an unknown language: the "other" form */ }
+    } catch { /* an unknown language: the "other" form */ }
     text = forms[category] || forms.other || "";
   }
   const all = Object.assign({ count }, values || {});

@@ -29,7 +29,7 @@ function readStored(key, fallback) {
   try {
     const v = JSON.parse(localStorage.getItem(key) || "null");
     return v === null ? fallback : v;
-  } catch (e) {
+  } catch {
     return fallback;
   }
 }
@@ -39,7 +39,7 @@ function store(key, value) {
     if (value === null) localStorage.removeItem(key);
     else localStorage.setItem(key, JSON.stringify(value));
     return true;
-  } catch (e) {
+  } catch {
     return false;
   }
 }

@@ -24,7 +24,7 @@
     try {
       var v = JSON.parse(localStorage.getItem(PROGRESS_KEY) || '{}');
       return (v && typeof v === 'object') ? v : {};
-    } catch (e) { return {}; }
+    } catch { return {}; }
   }
 
   // A text with a number: forms is {one: ..., other: ...} (data/ui/en.yaml), picked by the
@@ -33,7 +33,7 @@
     var text = forms;
     if (forms && typeof forms === 'object') {
       var category = 'other';
-      try { category = new Intl.PluralRules(document.documentElement.lang || 'en').select(count); } catch (e) { /* "other" */ }
+      try { category = new Intl.PluralRules(document.documentElement.lang || 'en').select(count); } catch { /* "other" */ }
       text = forms[category] || forms.other || '';
     }
     values = values || {};
@@ -47,7 +47,7 @@
     var box = document.getElementById('kit-nav-count');
     if (!box) { return; }
     var forms;
-    try { forms = JSON.parse(box.dataset.forms || 'null'); } catch (e) { forms = null; }
+    try { forms = JSON.parse(box.dataset.forms || 'null'); } catch { forms = null; }
     var links = document.querySelectorAll('.kit-nav [data-kit-progress]');
     var n = 0;
     links.forEach(function (el) {
@@ -78,7 +78,7 @@
     document.documentElement.setAttribute('data-kit-theme', t);
     // Only a learner's own choice is stored (so that "delete my data" leaves nothing behind).
     if (remember) {
-      try { localStorage.setItem(THEME_KEY, t); } catch (e) { /* private mode: the switch still works for this page */ }
+      try { localStorage.setItem(THEME_KEY, t); } catch { /* private mode: the switch still works for this page */ }
     }
     var b = document.getElementById('kit-theme-toggle');
     if (b) {
@@ -96,7 +96,7 @@
     if (remember) {
       try {
         if (on) { localStorage.setItem(PRESENT_KEY, 'on'); } else { localStorage.removeItem(PRESENT_KEY); }
-      } catch (e) { /* private mode: the switch still works for this page */ }
+      } catch { /* private mode: the switch still works for this page */ }
     }
     var b = document.getElementById('kit-present-toggle');
     if (b) { b.setAttribute('aria-pressed', on ? 'true' : 'false'); }
@@ -423,7 +423,7 @@
     if (config) { return config; }
     var node = document.getElementById('jupyter-config-data');
     if (!node) { return {}; }  // not written yet (the page is still coming in): ask again later
-    try { config = JSON.parse(node.textContent) || {}; } catch (e) { config = {}; }
+    try { config = JSON.parse(node.textContent) || {}; } catch { config = {}; }
     return config;
   }
   function text(key, fallback) {
@@ -625,8 +625,8 @@
     if (!status) { return; }
     var d = section.dataset;
     if (!q) { status.textContent = ''; return; }
-    var forms = {};
-    try { forms = JSON.parse(d.textCount || '{}'); } catch (e) { forms = {}; }
+    var forms;
+    try { forms = JSON.parse(d.textCount || '{}'); } catch { forms = {}; }
     // plural() (above) picks the form and fills {count}, {query} and {total}; the "none" text is
     // one plain sentence, filled the same way.
     status.textContent = plural(shown ? forms : (d.textNone || ''), shown, {query: query, total: d.total || ''});

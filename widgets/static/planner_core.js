@@ -11,7 +11,7 @@ export function planFill(text, values) {
 export function planPlural(forms, count, lang) {
   if (typeof forms === "string") return planFill(forms, { count });
   let form = "other";
-  try { form = new Intl.PluralRules(lang || "en").select(count); } catch (e) { /* an odd language tag: other */ }
+  try { form = new Intl.PluralRules(lang || "en").select(count); } catch { /* an odd language tag: other */ }
   return planFill((forms && (forms[form] || forms.other)) || "", { count });
 }
 
@@ -38,5 +38,5 @@ export function planCarry(from, to, entries) {
 
 /** A list of names in plain words: "A", "A and B", "A, B and C" (Intl.ListFormat where there is one). */
 export function planList(names, lang) {
-  try { return new Intl.ListFormat(lang || "en", { style: "long", type: "conjunction" }).format(names); } catch (e) { return names.join(", "); }
+  try { return new Intl.ListFormat(lang || "en", { style: "long", type: "conjunction" }).format(names); } catch { return names.join(", "); }
 }

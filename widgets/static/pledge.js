@@ -8,7 +8,7 @@ function render({ model, el: root }) {
   const key = kitKey("pledge-form");
   const uid = Math.random().toString(36).slice(2, 8);
   let saved = {};
-  try { saved = JSON.parse(localStorage.getItem(key) || "{}") || {}; } catch (e) { saved = {}; }
+  try { saved = JSON.parse(localStorage.getItem(key) || "{}") || {}; } catch { saved = {}; }
   const card = el("section", "kit-card kit-pledge");
   card.setAttribute("aria-label", t("pledge-title"));
   card.append(el("h3", "", t("pledge-title")), el("p", "kit-muted", t("pledge-explain")));
@@ -56,7 +56,7 @@ function render({ model, el: root }) {
     return fields;
   }
   function changed() {
-    try { localStorage.setItem(key, JSON.stringify(fieldValues())); } catch (e) { /* private mode: the form still works */ }
+    try { localStorage.setItem(key, JSON.stringify(fieldValues())); } catch { /* private mode: the form still works */ }
     update();
   }
   function update() {

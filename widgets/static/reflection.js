@@ -38,7 +38,7 @@ function render({ model, el }) {
       const v = JSON.parse(localStorage.getItem(keyFor(id)) || "null");
       area.value = v && typeof v.text === "string" ? v.text : "";
       status.textContent = v && v.saved ? t("reflection-saved").replace("{time}", v.saved) : t("reflection-not-saved");
-    } catch (e) {
+    } catch {
       area.value = "";
       status.textContent = t("reflection-not-saved");
     }
@@ -49,7 +49,7 @@ function render({ model, el }) {
     try {
       localStorage.setItem(keyFor(id), JSON.stringify({ text: area.value, saved }));
       status.textContent = t("reflection-saved").replace("{time}", saved);
-    } catch (e) {
+    } catch {
       status.textContent = t("storage-failed");
     }
   };

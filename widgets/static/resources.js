@@ -6,7 +6,7 @@ function resRead(key, fallback) {
   try {
     const v = JSON.parse(localStorage.getItem(key) || "null");
     return v === null || typeof v !== "object" ? fallback : v;
-  } catch (e) {
+  } catch {
     return fallback;
   }
 }
@@ -52,7 +52,7 @@ function renderRecord(model, root) {
   name.className = "kit-record-name-input";
   name.maxLength = 120;
   label.htmlFor = name.id;
-  try { name.value = localStorage.getItem(nameKey) || ""; } catch (e) { name.value = ""; }
+  try { name.value = localStorage.getItem(nameKey) || ""; } catch { name.value = ""; }
   wrap.append(label, name, el("p", "kit-muted kit-small", t("record-name-private")));
   const sheet = el("article", "kit-print-page kit-record");
   const print = el("button", "jupyter-button mod-primary kit-record-print kit-no-print", t("record-print"));
@@ -64,7 +64,7 @@ function renderRecord(model, root) {
     try {
       // An empty name is not kept: the data page would list an entry the learner never made.
       if (name.value) localStorage.setItem(nameKey, name.value); else localStorage.removeItem(nameKey);
-    } catch (e) { /* the record still shows */ }
+    } catch { /* the record still shows */ }
     const progress = resRead(kitKey("progress"), {});
     const quiz = resRead(kitKey("quiz"), {});
     const modules = model.get("modules") || [];
@@ -144,7 +144,7 @@ function resKind(name) {
 // What a learner would count in one kind of data: modules marked complete, answers given,
 // reflections written, self-check results saved, notes written; for the rest, the entries.
 function resParse(text) {
-  try { return JSON.parse(text); } catch (e) { return null; }
+  try { return JSON.parse(text); } catch { return null; }
 }
 
 function resCount(kind, entries) {

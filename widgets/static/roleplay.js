@@ -18,7 +18,7 @@ function rpRead(key, fallback) {
   try {
     const v = JSON.parse(localStorage.getItem(key) || "null");
     return v === null || typeof v !== "object" ? fallback : v;
-  } catch (e) {
+  } catch {
     return fallback;
   }
 }
@@ -27,7 +27,7 @@ function rpWrite(key, value) {
   try {
     localStorage.setItem(key, JSON.stringify(value));
     return true;
-  } catch (e) {
+  } catch {
     return false;
   }
 }
@@ -384,11 +384,11 @@ function renderSolo(model, root) {
     box.rows = 5;
     box.dataset.note = id;
     l.htmlFor = box.id;
-    try { box.value = localStorage.getItem(k) || ""; } catch (e) { box.value = ""; }
+    try { box.value = localStorage.getItem(k) || ""; } catch { box.value = ""; }
     const status = el("p", "kit-muted kit-small");
     status.setAttribute("role", "status");
     box.addEventListener("input", () => {
-      try { localStorage.setItem(k, box.value); status.textContent = t("solo-saved"); } catch (e) { status.textContent = t("solo-not-saved"); }
+      try { localStorage.setItem(k, box.value); status.textContent = t("solo-saved"); } catch { status.textContent = t("solo-not-saved"); }
     });
     wrap.append(l, el("p", "kit-muted kit-small", hint || t("solo-privacy")), box, status);
     return { wrap, box };

@@ -16,7 +16,7 @@ function render({ model, el: root }) {
     try {
       const v = JSON.parse(localStorage.getItem(key) || "null");
       return v === null ? fallback : v;
-    } catch (e) {
+    } catch {
       return fallback;
     }
   };
@@ -25,7 +25,7 @@ function render({ model, el: root }) {
       if (value === null) localStorage.removeItem(key);
       else localStorage.setItem(key, JSON.stringify(value));
       return true;
-    } catch (e) {
+    } catch {
       status.textContent = t("storage-failed");
       return false;
     }

@@ -49,7 +49,7 @@ export function kitSeed() {
   try {
     const kept = localStorage.getItem(key);
     if (kept && /^[0-9a-f]{16}$/.test(kept)) return kept;
-  } catch (e) { /* no storage: an order for this visit only */ }
+  } catch { /* no storage: an order for this visit only */ }
   if (!window.__kitSeed) {
     const bytes = new Uint8Array(8);
     crypto.getRandomValues(bytes);
@@ -62,5 +62,5 @@ export function kitKeepSeed(seed) {
   const key = kitKey("order-seed");
   try {
     if (!localStorage.getItem(key)) localStorage.setItem(key, seed);
-  } catch (e) { /* storage full or refused: the order holds for this visit */ }
+  } catch { /* storage full or refused: the order holds for this visit */ }
 }

@@ -12,7 +12,7 @@ function readJSON(key) {
   try {
     const v = JSON.parse(localStorage.getItem(key) || "{}");
     return v && typeof v === "object" && !Array.isArray(v) ? v : {};
-  } catch (e) {
+  } catch {
     return {};
   }
 }
@@ -21,7 +21,7 @@ function writeJSON(key, value) {
   try {
     localStorage.setItem(key, JSON.stringify(value));
     return true;
-  } catch (e) {
+  } catch {
     return false;
   }
 }
@@ -67,7 +67,7 @@ function initialize({ model }) {
     const value = model.get(name);
     if (!value || !Object.keys(value).length) {
       // Nothing to keep: leave no empty entry behind (after "delete my data" the store is bare).
-      try { localStorage.removeItem(p + name); } catch (e) { /* nothing stored */ }
+      try { localStorage.removeItem(p + name); } catch { /* nothing stored */ }
     } else if (!writeJSON(p + name, value)) {
       model.set("status", (model.get("texts") || {})["storage-failed"] || "");
     }
@@ -81,7 +81,7 @@ function initialize({ model }) {
         writeJSON(p + "reflection:" + id, entry);
       }
       for (const [name, text] of Object.entries(msg.other || {})) {
-        try { localStorage.setItem(p + name, text); } catch (e) { /* storage full: the status says so below */ }
+        try { localStorage.setItem(p + name, text); } catch { /* storage full: the status says so below */ }
       }
       window.dispatchEvent(new CustomEvent("kit-reflections"));
     }

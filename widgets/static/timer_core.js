@@ -108,8 +108,9 @@ export function back(s, now) {
   return timerMove(s, now, s.index - 1);
 }
 
-/** One more minute for the current phase (and so for the session). */
-export function addMinute(s, now) {
+/** One more minute for the current phase (and so for the session). `_now` is unused: every
+ *  function of the timer takes the same (state, now), whatever it needs of them. */
+export function addMinute(s, _now) {
   if (s.finished) return s;
   const out = timerCopy(s);
   out.extraMs[s.index] += TIMER_MINUTE_MS;
@@ -216,7 +217,7 @@ export function restore(saved, plan) {
       actualMs: saved.actualMs.slice(),
       finished: !!saved.finished,
     };
-  } catch (e) {
+  } catch {
     return null;
   }
 }

@@ -47,7 +47,7 @@ function tBeep(audio, times) {
       osc.start(at);
       osc.stop(at + 0.25);
     }
-  } catch (e) {
+  } catch {
     /* no sound on this browser: the visible warning remains */
   }
 }
@@ -172,7 +172,7 @@ function render({ model, el: root }) {
   const save = () => {
     try {
       localStorage.setItem(key, JSON.stringify(state));
-    } catch (e) {
+    } catch {
       /* private mode or storage full: the timer still runs for this page */
     }
   };
@@ -184,10 +184,10 @@ function render({ model, el: root }) {
       state = null;
       return;
     }
-    let saved = null;
+    let saved;
     try {
       saved = JSON.parse(localStorage.getItem(key) || "null");
-    } catch (e) {
+    } catch {
       saved = null;
     }
     state = restore(saved, plan) || create(plan);
@@ -336,14 +336,14 @@ function render({ model, el: root }) {
           const p = card.requestFullscreen();
           if (p && p.catch) p.catch(() => {}); // refused: the class alone fills the window
         }
-      } catch (e) {
+      } catch {
         /* the class is the fallback */
       }
     } else {
       setProjector(false);
       try {
         if (document.fullscreenElement === card) document.exitFullscreen().catch(() => {});
-      } catch (e) {
+      } catch {
         /* nothing to leave */
       }
     }
@@ -364,7 +364,7 @@ function render({ model, el: root }) {
       try {
         const AC = window.AudioContext || window.webkitAudioContext;
         audio = AC ? new AC() : null;
-      } catch (e) {
+      } catch {
         audio = null;
       }
     }
@@ -381,7 +381,7 @@ function render({ model, el: root }) {
     }
     clearTimeout(resetArmed);
     resetArmed = null;
-    try { localStorage.removeItem(key); } catch (e) { /* nothing stored */ }
+    try { localStorage.removeItem(key); } catch { /* nothing stored */ }
     state = create(model.get("plan") || []);
     last = { index: -1, warning: "none", finished: false, init: true };
     end.textContent = "";
@@ -393,7 +393,7 @@ function render({ model, el: root }) {
   bStart.addEventListener("click", () => {
     if (state && state.finished) {
       // "Start again": a new session with the same plan.
-      try { localStorage.removeItem(key); } catch (e) { /* nothing stored */ }
+      try { localStorage.removeItem(key); } catch { /* nothing stored */ }
       state = create(model.get("plan") || []);
       last = { index: -1, warning: "none", finished: false, init: true };
       end.textContent = "";
