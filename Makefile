@@ -2,6 +2,7 @@
 #   make serve   set up a local virtual environment and start the course site
 #   make test    set up everything the tests need and run every test
 #   make lock    regenerate the locks (requirements*.lock) from pyproject.toml, UPGRADE=1 for newer versions
+# (Content authors: make schemas regenerates data/schemas/ after a model changes; see below.)
 SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
@@ -11,7 +12,7 @@ OPEN ?= 1
 # `make test PYTEST_ARGS=tests/test_lint.py` runs some tests only (after the same set-up)
 PYTEST_ARGS ?=
 
-.PHONY: serve test setup setup-test lock chromium node npm plotly-js postgresql bench clean
+.PHONY: serve test setup setup-test lock chromium node npm plotly-js postgresql bench clean schemas
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -65,19 +66,21 @@ chromium:
 node:
 	@command -v node >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
 
-# Node packages, from the npm registry at the versions package.json pins and package-lock.json
-# locks, into node_modules/ with `npm ci`: plotly.js-basic-dist-min (the plotly.js the site serves,
-# widgets/plotly_bundle.py), configurable-http-proxy (the proxy of the JupyterHub tests, tests/hub/)
-# axe-core (tests/site/test_accessibility.py) and ESLint with its recommended rules and globals
-# (tests/test_lint.py). Run when node_modules/ lacks one of them or the package files changed. npm from Debian if missing.
+# Node packages, from the npm registry at the versions package.json pins and
+# package-lock.json locks, into node_modules/ with `npm ci`: plotly.js-basic-dist-min (the plotly.js the site serves,
+# widgets/plotly_bundle.py), configurable-http-proxy (the proxy of
+# the JupyterHub tests, tests/hub/), axe-core (tests/site/test_accessibility.py), ESLint with
+# its recommended rules and the browser's and node's globals (tests/test_lint.py) and yaml-language-server
+# (the engine of VS Code's YAML extension, tests/test_schemas_editor.py). Run when
+# node_modules/ lacks one of them or the package files changed. npm from Debian if missing.
 NPM_STAMP := node_modules/.balint-kit-npm
 PLOTLY_BASIC := node_modules/plotly.js-basic-dist-min/plotly-basic.min.js
 npm: node
 	@if [ ! -x node_modules/.bin/configurable-http-proxy ] || [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f $(PLOTLY_BASIC) ] \
-	    || [ ! -x node_modules/.bin/eslint ] \
+	    || [ ! -x node_modules/.bin/eslint ] || [ ! -x node_modules/.bin/yaml-language-server ] \
 	    || [ package.json -nt $(NPM_STAMP) ] || [ package-lock.json -nt $(NPM_STAMP) ]; then \
 	  command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }; \
-	  echo "npm ci (plotly.js's basic bundle, configurable-http-proxy, axe-core and eslint)"; \
+	  echo "npm ci (plotly.js's basic bundle, configurable-http-proxy, axe-core, eslint and yaml-language-server)"; \
 	  npm ci --no-audit --no-fund --loglevel=error && test -x node_modules/.bin/configurable-http-proxy && touch $(NPM_STAMP); \
 	fi
 
@@ -136,6 +139,12 @@ serve: setup plotly-js
 test: setup-test
 	node --test tests/js/*.test.mjs
 	@$(WITH_POSTGRES) echo "$(BIN)/python -m pytest $(PYTEST_ARGS)"; $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The JSON Schemas of the data files (data/schemas/, for authors' editors) from the models in
+# widgets/content.py, and the schema line at the top of every data file: run after changing a model
+# or adding a data file. tests/test_schemas.py fails (so `make test` fails) while they are out of step.
+schemas: setup
+	$(BIN)/python -m widgets.schemas
 
 bench: setup-test
 	$(BIN)/python bench/run.py

@@ -44,9 +44,7 @@ class _Strict(BaseModel):
 
 
 # --------------------------------------------------------------------------- bibliography
-Topic = Literal[
-    "history", "method", "ground-rules", "leadership", "online", "burnout", "evidence", "instruments"
-]
+Topic = Literal["history", "method", "ground-rules", "leadership", "online", "burnout", "evidence", "instruments"]
 
 
 Verification = Literal["doi", "abstract", "page", "source-document", "unverified"]
@@ -59,22 +57,38 @@ def _is_site_root(url: str) -> bool:
 
 
 class Reference(_Strict):
+    """One entry of the bibliography: a publication the course cites by its key."""
+
     key: Key
+    """The name other files cite it by in their `sources` (lower case, digits, hyphens: salinsky2009)."""
     kind: Literal["article", "book", "chapter", "web", "report"]
+    """What the work is: a journal article, a book, a chapter of a book, a web page or a report."""
     authors: list[ShortText] = Field(min_length=1)
+    """The authors as 'Surname Initials' ('Salinsky J'), or an organisation's name; 'et al.' may end the list."""
     title: Text
+    """The work's title as published."""
     year: int | None = Field(default=None, ge=1800, le=2100)
+    """The year of publication; null when it is unknown, and then `note` says so."""
     container: Text | None = None
+    """The journal, book or website the work appears in."""
     volume: ShortText | None = None
+    """The journal's volume."""
     issue: ShortText | None = None
+    """The journal's issue."""
     pages: ShortText | None = None
+    """The pages, e.g. '123-130'."""
     publisher: ShortText | None = None
+    """The publisher of a book or report."""
     doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    """The DOI without https://doi.org/ in front (10.1234/...). An entry needs a DOI or a URL, unless it is a book."""
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    """The address of the page or article itself, not a website's home page."""
     note: Text | None = None
+    """Anything a reader should know about the entry, e.g. that its year is unknown."""
     label: ShortText | None = None
     """A short name for in-text citations when the author is a long organisation name."""
     topics: list[Topic] = Field(default_factory=list)
+    """The parts of the course the entry belongs to, for the list of sources by topic."""
     verified: Verification
     """How the entry was checked against the work itself: by the record its DOI leads to, by its
     abstract, by the web page at its address, by the source document it is, or not at all."""
@@ -88,7 +102,8 @@ class Reference(_Strict):
     def _not_a_home_page(cls, url: str | None) -> str | None:
         if url and _is_site_root(url):
             raise ValueError(
-                f"the address {url} is only a website's home page: give the address of the page or article itself")
+                f"the address {url} is only a website's home page: give the address of the page or article itself"
+            )
         return url
 
     @model_validator(mode="after")
@@ -231,9 +246,7 @@ class Timeline(_Strict):
         lanes = {lane.id for lane in self.lanes}
         for i, e in enumerate(self.events):
             if e.lane not in lanes:
-                raise ValueError(
-                    f"event {i + 1} ('{e.id}') is in lane '{e.lane}', which is not among the lanes"
-                )
+                raise ValueError(f"event {i + 1} ('{e.id}') is in lane '{e.lane}', which is not among the lanes")
         return self
 
     def cited_keys(self) -> set[str]:
@@ -251,20 +264,40 @@ OptionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_le
 OPTION_LETTERS = "abcdef"  # an option's id when the file gives none: its position (a is the first)
 
 
+def _option_id_optional(schema: dict) -> None:
+    # An option's `id` may be left out of the file (QuizItem names it by its position: a, b, c...),
+    # so the JSON Schema an author's editor checks does not require it.
+    schema["required"] = [name for name in schema.get("required", []) if name != "id"]
+
+
 class Option(_Strict):
+    """One answer a learner can choose."""
+
+    model_config = ConfigDict(json_schema_extra=_option_id_optional)
     id: OptionId
-    """What a learner's stored answer names (never the option's position on screen)."""
+    """What a learner's stored answer names (never the option's position on screen). May be left out:
+    then the option is named by its place in the file (a for the first, b, c...)."""
     text: Text
+    """The answer as the learner reads it."""
     correct: bool
+    """true for a right answer, false for a wrong one."""
     feedback: Text
+    """What the learner reads after choosing this option; for a wrong one, a hint that does not give the right answer away."""
 
 
 class QuizItem(_Strict):
+    """One question of a quiz."""
+
     id: Key
+    """The question's name, unique in the quiz (lower case, digits, hyphens: q-first-seminars)."""
     kind: Literal["single", "multiple"]
+    """single: exactly one option is correct; multiple: one or more are, and the learner ticks every right one."""
     prompt: Text
+    """The question as the learner reads it."""
     options: list[Option] = Field(min_length=2, max_length=6)
+    """Two to six answers, each with its own feedback."""
     sources: list[Key] = Field(min_length=1)
+    """Keys of data/bibliography.yaml for what the question teaches."""
 
     @field_validator("options", mode="before")
     @classmethod
@@ -289,9 +322,14 @@ class QuizItem(_Strict):
 
 
 class Quiz(_Strict):
+    """``data/quizzes/<name>.yaml``: a set of "check your understanding" questions for a module."""
+
     module: ModuleId
+    """The module the quiz belongs to (an id of course_map.yaml, e.g. 01_history)."""
     title: ShortText
+    """The quiz's heading."""
     items: list[QuizItem] = Field(min_length=1)
+    """The questions."""
 
     @field_validator("items")
     @classmethod
@@ -358,7 +396,9 @@ class GroundRules(_Strict):
         ids = {r.id for r in self.rules}
         for i, sc in enumerate(self.scenarios):
             if sc.at_stake != "holds" and sc.at_stake not in ids:
-                raise ValueError(f"scenario {i + 1} ('{sc.id}') names the rule '{sc.at_stake}', which is not among the rules")
+                raise ValueError(
+                    f"scenario {i + 1} ('{sc.id}') names the rule '{sc.at_stake}', which is not among the rules"
+                )
         return self
 
     def cited_keys(self) -> set[str]:
@@ -453,10 +493,14 @@ class Session(_Strict):
         for i, preset in enumerate(self.presets):
             for j, pp in enumerate(preset.phases):
                 if pp.phase not in ids:
-                    raise ValueError(f"preset {i + 1} ('{preset.id}'), phase {j + 1} is '{pp.phase}', which is not among the phases")
+                    raise ValueError(
+                        f"preset {i + 1} ('{preset.id}'), phase {j + 1} is '{pp.phase}', which is not among the phases"
+                    )
         for i, e in enumerate(self.excerpts):
             if e.phase not in ids:
-                raise ValueError(f"excerpt {i + 1} ('{e.id}') names the phase '{e.phase}', which is not among the phases")
+                raise ValueError(
+                    f"excerpt {i + 1} ('{e.id}') names the phase '{e.phase}', which is not among the phases"
+                )
         return self
 
     def phase(self, phase_id: str) -> Phase:
@@ -470,9 +514,7 @@ class Session(_Strict):
 
 
 # --------------------------------------------------------------------------- leadership and the simulator
-SkillId = Literal[
-    "protects-presenter", "keeps-frame", "opens-feelings", "withholds-solutions", "tolerates-uncertainty"
-]
+SkillId = Literal["protects-presenter", "keeps-frame", "opens-feelings", "withholds-solutions", "tolerates-uncertainty"]
 Setting = Literal["in-person", "online", "student-group"]
 
 
@@ -523,6 +565,7 @@ class Choice(_Strict):
     """One of the leader's options at a moment, what it leads to, and why."""
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-d]$")]
+    """a, b, c or d, unique in the moment."""
     text: Text
     """What the leader does or says."""
     response: Text
@@ -541,14 +584,17 @@ class Moment(_Strict):
     """A node of a scenario: a moment in the group, or an ending (no choices)."""
 
     id: Key
+    """The moment's name, unique in the scenario; choices lead to it by this name (`next`)."""
     phase: Key | None = None
     """The session phase (an id in session.yaml), if the moment belongs to one."""
     situation: Text
+    """What happens in the group at this moment, as the learner reads it."""
     derailments: list[Key] = Field(default_factory=list)
     """The derailments (ids in leadership.yaml) this moment shows."""
     choices: list[Choice] = Field(default_factory=list)
     """Three or four options; none for an ending."""
     sources: list[Key] = Field(min_length=1)
+    """Keys of data/bibliography.yaml for the moment and its feedback."""
 
     @field_validator("choices")
     @classmethod
@@ -567,15 +613,21 @@ class Scenario(_Strict):
     """``data/scenarios/<id>.yaml``: one simulated group the learner leads."""
 
     id: Key
+    """The file's name without .yaml (they must be the same)."""
     title: ShortText
+    """The scenario's title, shown in the list of scenarios."""
     setting: Setting
+    """Where the group meets: in person, online, or a group of students."""
     summary: Text
     """What the learner reads before starting: the group, the case, their role."""
     fictional: Text
     """The line saying the scenario is fictional."""
     content_note: Text | None = None
+    """A warning shown before distressing material (illness, death, abuse...); leave out if none is needed."""
     start: Key
+    """The id of the moment the scenario begins with."""
     moments: list[Moment] = Field(min_length=2)
+    """The moments of the group: each offers choices that lead to another moment; one without choices is an ending."""
 
     @model_validator(mode="after")
     def _graph(self) -> Scenario:
@@ -587,7 +639,9 @@ class Scenario(_Strict):
         for m in self.moments:
             for c in m.choices:
                 if c.next not in known:
-                    raise ValueError(f"moment '{m.id}', choice {c.id} leads to '{c.next}', which is not among the moments")
+                    raise ValueError(
+                        f"moment '{m.id}', choice {c.id} leads to '{c.next}', which is not among the moments"
+                    )
         return self
 
     def moment(self, moment_id: str) -> Moment:
@@ -670,13 +724,19 @@ class Instrument(_Strict):
         sets = {r.id: r for r in self.response_sets}
         for n, item in enumerate(self.items, 1):
             if item.scale not in scales:
-                raise ValueError(f"item {n} ('{item.id}') belongs to the scale '{item.scale}', which is not among the scales")
+                raise ValueError(
+                    f"item {n} ('{item.id}') belongs to the scale '{item.scale}', which is not among the scales"
+                )
             if item.response_set not in sets:
-                raise ValueError(f"item {n} ('{item.id}') uses the response set '{item.response_set}', which is not defined")
+                raise ValueError(
+                    f"item {n} ('{item.id}') uses the response set '{item.response_set}', which is not defined"
+                )
         for scale in self.scales:
             count = sum(1 for i in self.items if i.scale == scale.id)
             if scale.min_answered > count:
-                raise ValueError(f"the scale '{scale.id}' asks for {scale.min_answered} answers but has only {count} items")
+                raise ValueError(
+                    f"the scale '{scale.id}' asks for {scale.min_answered} answers but has only {count} items"
+                )
         return self
 
     def response_set(self, set_id: str) -> ResponseSet:
@@ -746,8 +806,16 @@ class Study(_Strict):
     title: ShortText
     """A short label, e.g. 'Huang L et al. 2020, residents, China'."""
     design: Literal[
-        "randomised trial", "controlled trial", "before-and-after", "cross-sectional", "qualitative",
-        "survey", "systematic review", "meta-analysis", "literature review", "experience report",
+        "randomised trial",
+        "controlled trial",
+        "before-and-after",
+        "cross-sectional",
+        "qualitative",
+        "survey",
+        "systematic review",
+        "meta-analysis",
+        "literature review",
+        "experience report",
     ]
     population: Text
     country: ShortText | None = None
@@ -837,7 +905,9 @@ class OnlineGroups(_Strict):
         for c in self.pledge.contents:
             for pid in c.by_policy:
                 if pid not in policies:
-                    raise ValueError(f"the pledge content '{c.id}' has a wording for the recording policy '{pid}', which is not among the policies")
+                    raise ValueError(
+                        f"the pledge content '{c.id}' has a wording for the recording policy '{pid}', which is not among the policies"
+                    )
         _no_duplicates([s.id for s in self.checklist], "checklist step id")
         _no_duplicates([i.id for s in self.checklist for i in s.items], "checklist item id")
         return self
@@ -849,8 +919,16 @@ class OnlineGroups(_Strict):
 
 # --------------------------------------------------------------------------- role-play (module 5)
 CaseSetting = Literal[
-    "general-practice", "hospital-ward", "psychiatry", "oncology", "paediatrics", "emergency", "nursing",
-    "clinical-psychology", "school-psychology", "social-work",
+    "general-practice",
+    "hospital-ward",
+    "psychiatry",
+    "oncology",
+    "paediatrics",
+    "emergency",
+    "nursing",
+    "clinical-psychology",
+    "school-psychology",
+    "social-work",
 ]
 
 
@@ -858,13 +936,21 @@ class Case(_Strict):
     """``data/cases/<id>.yaml``: a fictional case vignette, told from the presenter's side."""
 
     id: Key
+    """The file's name without .yaml (they must be the same)."""
     title: ShortText
+    """The case's title, shown in the list of cases."""
     setting: CaseSetting
+    """Where the presenter works."""
     profession: ShortText
+    """The presenter's profession, e.g. 'Consultant medical oncologist'."""
     themes: list[ShortText] = Field(min_length=1, max_length=8)
+    """One to eight short themes (grief, guilt...); the case picker filters by them."""
     difficulty: Literal["introductory", "intermediate", "advanced"]
+    """How demanding the case is (the case picker filters by it)."""
     fictional: Text
+    """The line saying the case is fictional (it must contain the word 'fictional')."""
     content_note: Text | None = None
+    """A warning shown before distressing material (illness, death, abuse...); leave out if none is needed."""
     story: Text
     """What happened, as the presenter would tell it."""
     felt: Text
@@ -911,7 +997,9 @@ class Roles(_Strict):
     behaviours: list[Behaviour] = Field(min_length=4)
     phase_prompts: dict[Key, dict[Literal["presenter", "leader", "co-leader", "member", "observer"], Text]]
     """For every phase id of session.yaml: what each role does in it."""
-    online_prompts: dict[Key, dict[Literal["presenter", "leader", "co-leader", "member", "observer"], Text]] = Field(default_factory=dict)
+    online_prompts: dict[Key, dict[Literal["presenter", "leader", "co-leader", "member", "observer"], Text]] = Field(
+        default_factory=dict
+    )
     """Extra prompts for online presets, by phase id."""
 
     @model_validator(mode="after")
@@ -1134,7 +1222,9 @@ class UIText(BaseModel):
             if isinstance(value, dict):
                 missing = sorted(needed - set(value))
                 if missing:
-                    raise ValueError(f"the text '{key}' lacks the plural form(s) {', '.join(missing)} that '{self.locale}' needs")
+                    raise ValueError(
+                        f"the text '{key}' lacks the plural form(s) {', '.join(missing)} that '{self.locale}' needs"
+                    )
         return self
 
     def __getitem__(self, key: str) -> str:
@@ -1268,7 +1358,7 @@ def describe(exc: ValidationError, raw: dict) -> str:
     if record is not None:
         more = [e for e in errors[1:] if _record_prefix(e["loc"]) == record][:3]
         for err in more:
-            rest = _where(err["loc"], raw)[len(_where(record, raw)):]
+            rest = _where(err["loc"], raw)[len(_where(record, raw)) :]
             message += f"; also {', '.join(rest) or 'the record'}: {_plain(err)}"
     return message
 
@@ -1385,7 +1475,9 @@ def scenario(scenario_id: str) -> Scenario:
         raise ContentError(f"scenarios/{scenario_id}.yaml", "that is not a scenario name")
     sc = load(f"scenarios/{scenario_id}.yaml")
     if sc.id != scenario_id:
-        raise ContentError(f"scenarios/{scenario_id}.yaml", f"its id is '{sc.id}' but the file is named '{scenario_id}'")
+        raise ContentError(
+            f"scenarios/{scenario_id}.yaml", f"its id is '{sc.id}' but the file is named '{scenario_id}'"
+        )
     return sc
 
 
