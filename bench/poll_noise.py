@@ -37,7 +37,10 @@ def corrected_mean(reported: list[int], p: float) -> float:
 
 def main() -> None:
     rng = random.Random(20261203)
-    print("p     | recovered exactly | mean abs. error of the class mean (0-9 scale) at n = " + ", ".join(map(str, CLASS_SIZES)))
+    print(
+        "p     | recovered exactly | mean abs. error of the class mean (0-9 scale) at n = "
+        + ", ".join(map(str, CLASS_SIZES))
+    )
     for p in NOISE:
         errors = []
         for n in CLASS_SIZES:

@@ -60,7 +60,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PAGES = ["bare", "index", "01_history", "02_ground_rules", "03_session_structure", "04_leadership", "05_role_play", "06_online_groups", "07_burnout", "08_evidence", "instructor/timer"]
+PAGES = [
+    "bare",
+    "index",
+    "01_history",
+    "02_ground_rules",
+    "03_session_structure",
+    "04_leadership",
+    "05_role_play",
+    "06_online_groups",
+    "07_burnout",
+    "08_evidence",
+    "instructor/timer",
+]
 CONFIG_RE = re.compile(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', re.S)
 
 
@@ -110,8 +122,17 @@ class Server:
     def start(self, timeout=60):
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [str(PYTHON), "-m", "widgets.site", str(self.root), "--port", str(self.port), "--Voila.port_retries=0",
-             "--no-browser", *self.extra_args],
+            [
+                str(PYTHON),
+                "-m",
+                "widgets.site",
+                str(self.root),
+                "--port",
+                str(self.port),
+                "--Voila.port_retries=0",
+                "--no-browser",
+                *self.extra_args,
+            ],
             cwd=ROOT,  # voila.json is read from the working directory
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -292,7 +313,9 @@ class ByteCounter:
     def _frame(self, ev):
         r = ev.get("response", {})
         data = r.get("payloadData", "") or ""
-        n = len(data) * 3 // 4 if r.get("opcode") == 2 else len(data.encode("utf-8"))  # binary frames come base64-encoded
+        n = (
+            len(data) * 3 // 4 if r.get("opcode") == 2 else len(data.encode("utf-8"))
+        )  # binary frames come base64-encoded
         self.total += n
         self.ws += n
 
@@ -526,7 +549,13 @@ def click_latency(server: Server, timeout_s: float, rounds: int = 2) -> dict:
             context.close()
         finally:
             browser.close()
-    return {"n": len(times), "failed": failed, "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95), "samples_ms": times}
+    return {
+        "n": len(times),
+        "failed": failed,
+        "p50_ms": percentile(times, 50),
+        "p95_ms": percentile(times, 95),
+        "samples_ms": times,
+    }
 
 
 # --------------------------------------------------------------------------- concurrent learners
@@ -583,8 +612,16 @@ class Learner(threading.Thread):
     browser benchmark's definition of "interactive" for a module page.
     """
 
-    def __init__(self, n, server: Server, page: str, start: threading.Event, leave: threading.Event,
-                 timeout: float, busy_text: str):
+    def __init__(
+        self,
+        n,
+        server: Server,
+        page: str,
+        start: threading.Event,
+        leave: threading.Event,
+        timeout: float,
+        busy_text: str,
+    ):
         super().__init__(daemon=True, name=f"learner-{n}")
         self.server = server
         self.url = f"{server.base}/voila/render/{page}.ipynb"
@@ -642,8 +679,9 @@ class Learner(threading.Thread):
         """What a closed tab does: Voila's shutdown beacon (used for the warm-up learner only)."""
         if self.kernel_id:
             xsrf = self.session.cookies.get("_xsrf", "")
-            self.session.post(f"{self.server.base}/voila/api/shutdown/{self.kernel_id}",
-                              headers={"X-XSRFToken": xsrf}, timeout=30)
+            self.session.post(
+                f"{self.server.base}/voila/api/shutdown/{self.kernel_id}", headers={"X-XSRFToken": xsrf}, timeout=30
+            )
 
     def _run(self, t0):
         deadline = time.time() + self.timeout
@@ -657,8 +695,10 @@ class Learner(threading.Thread):
                 if time.time() > deadline:
                     # Voila sends a heartbeat every http_keep_alive_timeout seconds while the page
                     # waits, so the read itself never times out: give up at the learner's deadline.
-                    self.reason = (f"page not finished within {self.timeout:.0f} s "
-                                   f"(first bytes at {self.first_byte_s:.1f} s, then only heartbeats)")
+                    self.reason = (
+                        f"page not finished within {self.timeout:.0f} s "
+                        f"(first bytes at {self.first_byte_s:.1f} s, then only heartbeats)"
+                    )
                     return
             body = b"".join(chunks).decode(r.encoding or "utf-8", errors="replace")
         self.http_s = time.perf_counter() - t0
@@ -691,7 +731,10 @@ class Learner(threading.Thread):
         kws.send(json.dumps(req))
         while True:
             reply = self._recv(kws, deadline)
-            if reply.get("parent_header", {}).get("msg_id") == req["header"]["msg_id"] and reply.get("msg_type") == "kernel_info_reply":
+            if (
+                reply.get("parent_header", {}).get("msg_id") == req["header"]["msg_id"]
+                and reply.get("msg_type") == "kernel_info_reply"
+            ):
                 break
         self.reply_s = time.perf_counter() - t0
         # 2. what the page itself does next with progressive rendering: ask Voila to run the cells
@@ -718,10 +761,14 @@ class Learner(threading.Thread):
             state = (c.get("data") or {}).get("state") or {}
             if c.get("target_name") == "jupyter.widget" and state.get("quiz_id") == self.quiz_id and state.get("items"):
                 comm_id, item_id = c["comm_id"], state["items"][0]["id"]
-        click = _msg("comm_msg", session, {
-            "comm_id": comm_id,
-            "data": {"method": "custom", "content": {"kind": "check", "item": item_id, "chosen": []}},
-        })
+        click = _msg(
+            "comm_msg",
+            session,
+            {
+                "comm_id": comm_id,
+                "data": {"method": "custom", "content": {"kind": "check", "item": item_id, "chosen": []}},
+            },
+        )
         t_click = time.perf_counter()
         kws.send(json.dumps(click))
         while True:
@@ -752,7 +799,13 @@ def warm_up(server: Server, timeout_s: float) -> dict:
     leave.set()
     one.join(timeout=10)
     left = server.wait_kernels(0, timeout=30)
-    return {"status": one.status, "reason": one.reason, "tti_s": one.tti_s, "cells_s": one.cells_s, "kernels_left": left}
+    return {
+        "status": one.status,
+        "reason": one.reason,
+        "tti_s": one.tti_s,
+        "cells_s": one.cells_s,
+        "kernels_left": left,
+    }
 
 
 def machine_busy() -> tuple[float, float]:
@@ -822,8 +875,10 @@ def learners_run(server: Server, n: int, timeout_s: float, cull_wait: float, cap
     stop_mon.set()
     mon.join()
     after_leave = server.rss_mb()
-    log(f"{n} learners done in {wall:.1f}s; waiting up to {cull_wait:.0f}s for idle kernels to be culled "
-        f"({after_leave[2]} kernels now)")
+    log(
+        f"{n} learners done in {wall:.1f}s; waiting up to {cull_wait:.0f}s for idle kernels to be culled "
+        f"({after_leave[2]} kernels now)"
+    )
     t_cull = time.perf_counter()
     left = server.wait_kernels(0, timeout=cull_wait, poll=2.0)
     culled_after = time.perf_counter() - t_cull
@@ -857,7 +912,10 @@ def learners_run(server: Server, n: int, timeout_s: float, cull_wait: float, cap
         "first_byte_s": pct("first_byte_s"),
         "http_s": pct("http_s"),
         "click_ms": pct("click_ms"),
-        "busy_http_s": {"p50": percentile([t.http_s for t in busy], 50), "max": max((t.http_s for t in busy), default=None)},
+        "busy_http_s": {
+            "p50": percentile([t.http_s for t in busy], 50),
+            "max": max((t.http_s for t in busy), default=None),
+        },
         "wall_s": wall,
         "wall_served_s": wall_served,
         "server_cpu_s": cpu_s,
@@ -872,15 +930,32 @@ def learners_run(server: Server, n: int, timeout_s: float, cull_wait: float, cap
         "memory_peak_mb": peak,
         "memory_per_learner_mb": added / len(rendered) if rendered else None,
         "kernel_mb_mean": peak["kernels_mb"] / peak["kernels"] if peak["kernels"] else None,
-        "memory_after_disconnect_mb": {"server": after_leave[0], "kernels": after_leave[1], "kernel_count": after_leave[2]},
-        "memory_after_cull_mb": {"server": after[0], "kernels": after[1], "kernel_count": after[2], "total": after[0] + after[1]},
+        "memory_after_disconnect_mb": {
+            "server": after_leave[0],
+            "kernels": after_leave[1],
+            "kernel_count": after_leave[2],
+        },
+        "memory_after_cull_mb": {
+            "server": after[0],
+            "kernels": after[1],
+            "kernel_count": after[2],
+            "total": after[0] + after[1],
+        },
         "memory_given_back_mb": given_back,
         "kernels_left_after_cull_wait": left,
         "cull_wait_s": culled_after,
         "machine_memory_mb": psutil.virtual_memory().total / 2**20,
         "samples": [
-            {"status": t.status, "reason": t.reason, "first_byte_s": t.first_byte_s, "http_s": t.http_s, "reply_s": t.reply_s, "cells_s": t.cells_s,
-             "tti_s": t.tti_s, "click_ms": t.click_ms}
+            {
+                "status": t.status,
+                "reason": t.reason,
+                "first_byte_s": t.first_byte_s,
+                "http_s": t.http_s,
+                "reply_s": t.reply_s,
+                "cells_s": t.cells_s,
+                "tti_s": t.tti_s,
+                "click_ms": t.click_ms,
+            }
             for t in crowd
         ],
     }
@@ -893,8 +968,23 @@ def fmt(x, nd=2, unit=""):
     return "n/a" if x is None else f"{x:.{nd}f}{unit}"
 
 
-SUMMARY_KEYS = ("tti_s", "visible_s", "repeat_tti_s", "cpu_s", "server_process_cpu_s", "kernel_mb", "first_mb", "repeat_mb",
-                "first_http_mb", "first_ws_mb", "repeat_http_mb", "repeat_ws_mb", "first_charts_mb", "repeat_charts_mb", "charts")
+SUMMARY_KEYS = (
+    "tti_s",
+    "visible_s",
+    "repeat_tti_s",
+    "cpu_s",
+    "server_process_cpu_s",
+    "kernel_mb",
+    "first_mb",
+    "repeat_mb",
+    "first_http_mb",
+    "first_ws_mb",
+    "repeat_http_mb",
+    "repeat_ws_mb",
+    "first_charts_mb",
+    "repeat_charts_mb",
+    "charts",
+)
 
 
 def summarize(loads: dict) -> dict:
@@ -918,10 +1008,16 @@ def crowd_report(crowds: list[dict], meta: dict) -> list[str]:
     lines = []
     cap = meta["voila_json"].get("CourseVoila", {}).get("max_kernels")
     cap_note = crowds[0].get("cap") if crowds else cap
-    lines.append(f"Crowds on {CROWD_PAGE} (HTTP+websocket clients started together; kernel cap max_kernels={cap_note}; "
-                 f"{meta['cpus']} CPUs, {crowds[0]['machine_memory_mb'] / 1024:.0f} GB)" if crowds else "")
-    head = (f"{'learners':>8}{'rendered':>9}{'busy':>6}{'failed':>7}{'TTI p50':>9}{'TTI p95':>9}{'kernels':>8}"
-            f"{'MB/learner':>11}{'peak MB':>9}{'after cull':>11}{'given back':>11}{'CPU busy':>9}")
+    lines.append(
+        f"Crowds on {CROWD_PAGE} (HTTP+websocket clients started together; kernel cap max_kernels={cap_note}; "
+        f"{meta['cpus']} CPUs, {crowds[0]['machine_memory_mb'] / 1024:.0f} GB)"
+        if crowds
+        else ""
+    )
+    head = (
+        f"{'learners':>8}{'rendered':>9}{'busy':>6}{'failed':>7}{'TTI p50':>9}{'TTI p95':>9}{'kernels':>8}"
+        f"{'MB/learner':>11}{'peak MB':>9}{'after cull':>11}{'given back':>11}{'CPU busy':>9}"
+    )
     lines.append(head)
     lines.append("-" * len(head))
     for c in crowds:
@@ -933,36 +1029,69 @@ def crowd_report(crowds: list[dict], meta: dict) -> list[str]:
         )
     for c in crowds:
         lines.append("")
-        lines.append(f"{c['learners']} learners: rendered {c['rendered']}   busy (HTTP 503, the busy page) {c['busy']}   "
-                     f"failed {c['failed']}   most kernels at once {c['max_kernels_seen']}   wall {c['wall_s']:.1f} s"
-                     + (f" (the last served learner at {c['wall_served_s']:.1f} s)" if c["failed"] else ""))
+        lines.append(
+            f"{c['learners']} learners: rendered {c['rendered']}   busy (HTTP 503, the busy page) {c['busy']}   "
+            f"failed {c['failed']}   most kernels at once {c['max_kernels_seen']}   wall {c['wall_s']:.1f} s"
+            + (f" (the last served learner at {c['wall_served_s']:.1f} s)" if c["failed"] else "")
+        )
         if c.get("cap") is not None and c["max_kernels_seen"] > c["cap"]:
-            lines.append(f"  NOTE: more kernels ran at once ({c['max_kernels_seen']}) than the cap max_kernels={c['cap']}")
+            lines.append(
+                f"  NOTE: more kernels ran at once ({c['max_kernels_seen']}) than the cap max_kernels={c['cap']}"
+            )
         if c["kernels_left_after_cull_wait"]:
-            lines.append(f"  NOTE: {c['kernels_left_after_cull_wait']} kernel(s) not culled within {c['cull_wait_s']:.0f} s")
+            lines.append(
+                f"  NOTE: {c['kernels_left_after_cull_wait']} kernel(s) not culled within {c['cull_wait_s']:.0f} s"
+            )
         for reason, k in c["failure_reasons"].items():
             lines.append(f"    failed x{k}: {reason}")
-        lines.append(f"  first bytes of the page     p50 {fmt(c['first_byte_s']['p50'])} s   p95 {fmt(c['first_byte_s']['p95'])} s")
+        lines.append(
+            f"  first bytes of the page     p50 {fmt(c['first_byte_s']['p50'])} s   p95 {fmt(c['first_byte_s']['p95'])} s"
+        )
         lines.append(f"  whole page (HTTP)           p50 {fmt(c['http_s']['p50'])} s   p95 {fmt(c['http_s']['p95'])} s")
-        lines.append(f"  time to kernel_info_reply   p50 {fmt(c['reply_s']['p50'])} s   p95 {fmt(c['reply_s']['p95'])} s")
-        lines.append(f"  time to all cells executed  p50 {fmt(c['cells_s']['p50'])} s   p95 {fmt(c['cells_s']['p95'])} s")
-        lines.append(f"  time to interactive         p50 {fmt(c['tti_s']['p50'])} s   p95 {fmt(c['tti_s']['p95'])} s   "
-                     f"max {fmt(c['tti_s']['max'])} s   (first Check answered; the click itself p50 {fmt(c['click_ms']['p50'], 0)} ms)")
+        lines.append(
+            f"  time to kernel_info_reply   p50 {fmt(c['reply_s']['p50'])} s   p95 {fmt(c['reply_s']['p95'])} s"
+        )
+        lines.append(
+            f"  time to all cells executed  p50 {fmt(c['cells_s']['p50'])} s   p95 {fmt(c['cells_s']['p95'])} s"
+        )
+        lines.append(
+            f"  time to interactive         p50 {fmt(c['tti_s']['p50'])} s   p95 {fmt(c['tti_s']['p95'])} s   "
+            f"max {fmt(c['tti_s']['max'])} s   (first Check answered; the click itself p50 {fmt(c['click_ms']['p50'], 0)} ms)"
+        )
         if c["busy"]:
-            lines.append(f"  busy page answered in       p50 {fmt(c['busy_http_s']['p50'])} s   max {fmt(c['busy_http_s']['max'])} s")
+            lines.append(
+                f"  busy page answered in       p50 {fmt(c['busy_http_s']['p50'])} s   max {fmt(c['busy_http_s']['max'])} s"
+            )
         lines.append(f"  CPU until the last served learner was done ({c['wall_served_s']:.1f} s):")
-        lines.append(f"       server and kernels {c['server_cpu_s']:.1f} s ({fmt(c['server_cpu_per_learner_s'])} s per rendered learner), "
-                     f"of which the Voila process itself {c['server_process_cpu_s']:.1f} s "
-                     f"({fmt(c['server_process_busy_pct'], 0)} % of one core);")
-        lines.append(f"       the learner clients {c['client_cpu_s']:.1f} s; anything else {c['other_cpu_s']:.1f} s; "
-                     f"machine busy {fmt(c['machine_cpu_busy_pct'], 0)} % of all cores")
-        b, p, a, d = c["memory_before_mb"], c["memory_peak_mb"], c["memory_after_cull_mb"], c["memory_after_disconnect_mb"]
-        lines.append(f"  memory before      server {b['server']:.0f} MB + kernels {b['kernels']:.0f} MB ({b['kernel_count']} kernels)")
-        lines.append(f"  memory at peak     server {p['server_mb']:.0f} MB + kernels {p['kernels_mb']:.0f} MB = {p['total_mb']:.0f} MB "
-                     f"({p['kernels']} kernels, {fmt(c['kernel_mb_mean'], 0)} MB each; {fmt(c['memory_per_learner_mb'], 0)} MB added per rendered learner)")
-        lines.append(f"  after disconnect   server {d['server']:.0f} MB + kernels {d['kernels']:.0f} MB ({d['kernel_count']} kernels)")
-        lines.append(f"  after culling      server {a['server']:.0f} MB + kernels {a['kernels']:.0f} MB = {a['total']:.0f} MB "
-                     f"({a['kernel_count']} kernels left, waited {c['cull_wait_s']:.0f} s; {c['memory_given_back_mb']:.0f} MB given back)")
+        lines.append(
+            f"       server and kernels {c['server_cpu_s']:.1f} s ({fmt(c['server_cpu_per_learner_s'])} s per rendered learner), "
+            f"of which the Voila process itself {c['server_process_cpu_s']:.1f} s "
+            f"({fmt(c['server_process_busy_pct'], 0)} % of one core);"
+        )
+        lines.append(
+            f"       the learner clients {c['client_cpu_s']:.1f} s; anything else {c['other_cpu_s']:.1f} s; "
+            f"machine busy {fmt(c['machine_cpu_busy_pct'], 0)} % of all cores"
+        )
+        b, p, a, d = (
+            c["memory_before_mb"],
+            c["memory_peak_mb"],
+            c["memory_after_cull_mb"],
+            c["memory_after_disconnect_mb"],
+        )
+        lines.append(
+            f"  memory before      server {b['server']:.0f} MB + kernels {b['kernels']:.0f} MB ({b['kernel_count']} kernels)"
+        )
+        lines.append(
+            f"  memory at peak     server {p['server_mb']:.0f} MB + kernels {p['kernels_mb']:.0f} MB = {p['total_mb']:.0f} MB "
+            f"({p['kernels']} kernels, {fmt(c['kernel_mb_mean'], 0)} MB each; {fmt(c['memory_per_learner_mb'], 0)} MB added per rendered learner)"
+        )
+        lines.append(
+            f"  after disconnect   server {d['server']:.0f} MB + kernels {d['kernels']:.0f} MB ({d['kernel_count']} kernels)"
+        )
+        lines.append(
+            f"  after culling      server {a['server']:.0f} MB + kernels {a['kernels']:.0f} MB = {a['total']:.0f} MB "
+            f"({a['kernel_count']} kernels left, waited {c['cull_wait_s']:.0f} s; {c['memory_given_back_mb']:.0f} MB given back)"
+        )
     return lines
 
 
@@ -979,8 +1108,10 @@ def report(meta: dict, summary: dict | None, crowds: list[dict], clicks: dict | 
     if summary is not None:
         lines.append("")
         lines.append("Browser loads (medians)")
-        head = (f"{'page':<22}{'n':>3}{'TTI s':>8}{'shown s':>9}{'repeat TTI s':>14}{'server CPU s':>14}{'Voila CPU s':>13}"
-                f"{'kernel MB':>11}{'first MB':>10}{'repeat MB':>11}")
+        head = (
+            f"{'page':<22}{'n':>3}{'TTI s':>8}{'shown s':>9}{'repeat TTI s':>14}{'server CPU s':>14}{'Voila CPU s':>13}"
+            f"{'kernel MB':>11}{'first MB':>10}{'repeat MB':>11}"
+        )
         lines.append(head)
         lines.append("-" * len(head))
         for name in PAGES:
@@ -992,10 +1123,16 @@ def report(meta: dict, summary: dict | None, crowds: list[dict], clicks: dict | 
                 + (f"   ({s['failed']} failed)" if s["failed"] else "")
             )
         lines.append("")
-        lines.append("Bytes on the wire (medians, MB): HTTP as transferred (compressed where the server compressed) + websocket payload")
-        lines.append("at interactive (first MB = first HTTP + first ws), then with every chart scrolled into view and drawn")
-        head = (f"{'page':<22}{'first HTTP':>12}{'first ws':>10}{'repeat HTTP':>13}{'repeat ws':>11}"
-                f"{'charts':>8}{'first+charts':>14}{'repeat+charts':>15}")
+        lines.append(
+            "Bytes on the wire (medians, MB): HTTP as transferred (compressed where the server compressed) + websocket payload"
+        )
+        lines.append(
+            "at interactive (first MB = first HTTP + first ws), then with every chart scrolled into view and drawn"
+        )
+        head = (
+            f"{'page':<22}{'first HTTP':>12}{'first ws':>10}{'repeat HTTP':>13}{'repeat ws':>11}"
+            f"{'charts':>8}{'first+charts':>14}{'repeat+charts':>15}"
+        )
         lines.append(head)
         lines.append("-" * len(head))
         for name in PAGES:
@@ -1051,13 +1188,20 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="N=2 loads per page and one crowd of 10 learners")
     ap.add_argument("--runs", type=int, help="loads per page after the warm-up (default 5, --quick 2)")
-    ap.add_argument("--crowds", type=parse_crowds,
-                    help="crowd sizes, run one after the other, e.g. 30,60 (default 30,60; --quick 10; 0 skips)")
-    ap.add_argument("--learners", type=int, help="one crowd of N learners (the same as --crowds N; 0 skips)")
-    ap.add_argument("--only-crowds", action="store_true",
-                    help="run only the crowds (no browser loads, no click timing); JSON to results/crowds.json")
     ap.add_argument(
-        "--pages", type=parse_pages,
+        "--crowds",
+        type=parse_crowds,
+        help="crowd sizes, run one after the other, e.g. 30,60 (default 30,60; --quick 10; 0 skips)",
+    )
+    ap.add_argument("--learners", type=int, help="one crowd of N learners (the same as --crowds N; 0 skips)")
+    ap.add_argument(
+        "--only-crowds",
+        action="store_true",
+        help="run only the crowds (no browser loads, no click timing); JSON to results/crowds.json",
+    )
+    ap.add_argument(
+        "--pages",
+        type=parse_pages,
         help="course pages to load, comma-separated, e.g. index,04_leadership (default: all; bare is always loaded first)",
     )
     ap.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
@@ -1065,7 +1209,9 @@ def main(argv=None) -> int:
     ap.add_argument("--cull-wait", type=float, default=120, help="seconds to wait for idle kernels to be culled")
     ap.add_argument("--out", help="JSON file (default results/latest.json; with --only-crowds results/crowds.json)")
     ap.add_argument(
-        "--server-arg", action="append", default=[],
+        "--server-arg",
+        action="append",
+        default=[],
         help="extra option for the server, e.g. --server-arg=--VoilaConfiguration.preheat_kernel=True (repeatable)",
     )
     args = ap.parse_args(argv)
@@ -1144,8 +1290,10 @@ def main(argv=None) -> int:
                 log(f"crowd of {n} concurrent learners")
                 done.append(learners_run(server, n, args.timeout, args.cull_wait, cap))
                 c = done[-1]
-                log(f"{n} learners: rendered {c['rendered']}, busy {c['busy']}, failed {c['failed']}, "
-                    f"TTI p50 {fmt(c['tti_s']['p50'])} s p95 {fmt(c['tti_s']['p95'])} s")
+                log(
+                    f"{n} learners: rendered {c['rendered']}, busy {c['busy']}, failed {c['failed']}, "
+                    f"TTI p50 {fmt(c['tti_s']['p50'])} s p95 {fmt(c['tti_s']['p95'])} s"
+                )
         meta["duration_s"] = time.time() - started
         if any(c["failed"] for c in done):
             kept = out_path.with_name(out_path.stem + "-server.log")

@@ -18,6 +18,7 @@ def data_copy(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("BALINT_KIT_DATA", str(target))
     return target
 
+
 _skipped: list[str] = []
 
 

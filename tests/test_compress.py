@@ -63,7 +63,9 @@ def test_a_streamed_html_page_is_gzipped_chunk_by_chunk():
 
 def test_each_chunk_is_flushed_so_that_the_browser_can_show_it_at_once():
     t = compress.CompressResponses(request("gzip"))
-    _, _, first = t.transform_first_chunk(200, httputil.HTTPHeaders({"Content-Type": "text/html"}), b"<p>one</p>", False)
+    _, _, first = t.transform_first_chunk(
+        200, httputil.HTTPHeaders({"Content-Type": "text/html"}), b"<p>one</p>", False
+    )
     # A sync flush ends on an empty stored block: 00 00 ff ff.
     assert first.endswith(b"\x00\x00\xff\xff")
 
@@ -110,7 +112,9 @@ def test_every_static_handler_and_only_those_get_the_gzip_copies():
     class Files(tornado.web.StaticFileHandler):
         pass
 
-    routes = compress.precompressed_handlers([("/p", Page), ("/a/(.*)", Files, {"path": "/tmp"}), ("/b/(.*)", Files, {"path": "/srv"})])
+    routes = compress.precompressed_handlers(
+        [("/p", Page), ("/a/(.*)", Files, {"path": "/tmp"}), ("/b/(.*)", Files, {"path": "/srv"})]
+    )
     assert routes[0] == ("/p", Page)
     assert issubclass(routes[1][1], compress.Precompressed) and issubclass(routes[1][1], Files)
     assert routes[1][1] is routes[2][1]  # one class per handler class

@@ -37,8 +37,14 @@ def load_error(relpath: str) -> str:
 
 
 # --------------------------------------------------------------------------- minimal valid examples
-BOOK = {"key": "balint1957", "kind": "book", "authors": ["Balint M"], "title": "The doctor, his patient and the illness", "year": 1957,
-        "verified": "page"}
+BOOK = {
+    "key": "balint1957",
+    "kind": "book",
+    "authors": ["Balint M"],
+    "title": "The doctor, his patient and the illness",
+    "year": 1957,
+    "verified": "page",
+}
 
 
 def test_bibliography_accepts_minimal_book():
@@ -49,21 +55,44 @@ def test_bibliography_accepts_minimal_book():
 
 def test_reference_link_prefers_doi():
     ref = Reference.model_validate(
-        {"key": "a", "kind": "article", "authors": ["X Y"], "title": "T", "year": 2000,
-         "doi": "10.1234/abc", "url": "https://example.org/a", "verified": "doi"}
+        {
+            "key": "a",
+            "kind": "article",
+            "authors": ["X Y"],
+            "title": "T",
+            "year": 2000,
+            "doi": "10.1234/abc",
+            "url": "https://example.org/a",
+            "verified": "doi",
+        }
     )
     assert ref.link == "https://doi.org/10.1234/abc"
 
 
 def test_reference_web_without_year_needs_note():
     ok = Reference.model_validate(
-        {"key": "w", "kind": "web", "authors": ["Someone S"], "title": "Page", "url": "https://example.org/page",
-         "note": "Undated.", "verified": "page"}
+        {
+            "key": "w",
+            "kind": "web",
+            "authors": ["Someone S"],
+            "title": "Page",
+            "url": "https://example.org/page",
+            "note": "Undated.",
+            "verified": "page",
+        }
     )
     assert ok.year is None
     with pytest.raises(ValidationError):
-        Reference.model_validate({"key": "w", "kind": "web", "authors": ["Someone S"], "title": "Page",
-                                  "url": "https://example.org/page", "verified": "page"})
+        Reference.model_validate(
+            {
+                "key": "w",
+                "kind": "web",
+                "authors": ["Someone S"],
+                "title": "Page",
+                "url": "https://example.org/page",
+                "verified": "page",
+            }
+        )
 
 
 def test_course_map_accepts_minimal_module():
@@ -71,8 +100,15 @@ def test_course_map_accepts_minimal_module():
         {
             "title": "Kit",
             "modules": [
-                {"id": "01_history", "number": 1, "title": "History", "status": "ready", "minutes": 45,
-                 "summary": "Where it began.", "objectives": ["describe the beginnings"]}
+                {
+                    "id": "01_history",
+                    "number": 1,
+                    "title": "History",
+                    "status": "ready",
+                    "minutes": 45,
+                    "summary": "Where it began.",
+                    "objectives": ["describe the beginnings"],
+                }
             ],
         }
     )
@@ -86,8 +122,16 @@ def test_timeline_accepts_minimal_event():
     tl = Timeline.model_validate(
         {
             "lanes": [{"id": "balints", "label": "The Balints"}],
-            "events": [{"id": "born", "date": "1896-12-03", "lane": "balints", "title": "Born",
-                        "detail": "In Budapest.", "sources": ["balint1957"]}],
+            "events": [
+                {
+                    "id": "born",
+                    "date": "1896-12-03",
+                    "lane": "balints",
+                    "title": "Born",
+                    "detail": "In Budapest.",
+                    "sources": ["balint1957"],
+                }
+            ],
         }
     )
     assert tl.cited_keys() == {"balint1957"}
@@ -97,9 +141,17 @@ def test_timeline_cited_keys_include_disputed_alternatives():
     tl = Timeline.model_validate(
         {
             "lanes": [{"id": "balints", "label": "The Balints"}],
-            "events": [{"id": "left", "date": "1939", "lane": "balints", "title": "Left", "detail": "Left Hungary.",
-                        "sources": ["a-src"],
-                        "disputed": {"note": "Some say 1938.", "alternatives": [{"date": "1938", "sources": ["b-src"]}]}}],
+            "events": [
+                {
+                    "id": "left",
+                    "date": "1939",
+                    "lane": "balints",
+                    "title": "Left",
+                    "detail": "Left Hungary.",
+                    "sources": ["a-src"],
+                    "disputed": {"note": "Some say 1938.", "alternatives": [{"date": "1938", "sources": ["b-src"]}]},
+                }
+            ],
         }
     )
     assert tl.cited_keys() == {"a-src", "b-src"}
@@ -111,12 +163,26 @@ def test_quiz_accepts_minimal_items():
             "module": "01_history",
             "title": "Check",
             "items": [
-                {"id": "q-one", "kind": "single", "prompt": "Which?", "sources": ["balint1957"],
-                 "options": [{"text": "A", "correct": True, "feedback": "Yes."},
-                             {"text": "B", "correct": False, "feedback": "No."}]},
-                {"id": "q-two", "kind": "multiple", "prompt": "Which ones?", "sources": ["salinsky2009"],
-                 "options": [{"text": "A", "correct": True, "feedback": "Yes."},
-                             {"text": "B", "correct": True, "feedback": "Yes too."}]},
+                {
+                    "id": "q-one",
+                    "kind": "single",
+                    "prompt": "Which?",
+                    "sources": ["balint1957"],
+                    "options": [
+                        {"text": "A", "correct": True, "feedback": "Yes."},
+                        {"text": "B", "correct": False, "feedback": "No."},
+                    ],
+                },
+                {
+                    "id": "q-two",
+                    "kind": "multiple",
+                    "prompt": "Which ones?",
+                    "sources": ["salinsky2009"],
+                    "options": [
+                        {"text": "A", "correct": True, "feedback": "Yes."},
+                        {"text": "B", "correct": True, "feedback": "Yes too."},
+                    ],
+                },
             ],
         }
     )
@@ -127,16 +193,30 @@ def test_quiz_accepts_minimal_items():
 def test_multiple_choice_item_needs_a_correct_option():
     with pytest.raises(ValidationError) as info:
         Quiz.model_validate(
-            {"module": "01_history", "title": "Check", "items": [
-                {"id": "q-none", "kind": "multiple", "prompt": "Which?", "sources": ["x"],
-                 "options": [{"text": "A", "correct": False, "feedback": "No."},
-                             {"text": "B", "correct": False, "feedback": "No."}]}]}
+            {
+                "module": "01_history",
+                "title": "Check",
+                "items": [
+                    {
+                        "id": "q-none",
+                        "kind": "multiple",
+                        "prompt": "Which?",
+                        "sources": ["x"],
+                        "options": [
+                            {"text": "A", "correct": False, "feedback": "No."},
+                            {"text": "B", "correct": False, "feedback": "No."},
+                        ],
+                    }
+                ],
+            }
         )
     assert "at least one correct option" in str(info.value)
 
 
 def test_reflections_accept_minimal_prompt():
-    r = Reflections.model_validate({"prompts": [{"id": "01_history-roots", "module": "01_history", "prompt": "Think."}]})
+    r = Reflections.model_validate(
+        {"prompts": [{"id": "01_history-roots", "module": "01_history", "prompt": "Think."}]}
+    )
     assert r.get("01_history-roots").hint is None
     with pytest.raises(ContentError):
         r.get("01_history-nothing")
@@ -279,14 +359,17 @@ def test_entry_whose_address_is_a_home_page_is_refused(data_copy):
     assert "https://www.sfmp.se is only a website's home page" in msg
 
 
-@pytest.mark.parametrize("url, root", [
-    ("https://example.org", True),
-    ("https://example.org/", True),
-    ("http://www.example.org/", True),
-    ("https://example.org/about/the-page", False),
-    ("https://balint.ru/?page_id=185", False),
-    ("https://en.wikipedia.org/wiki/Enid_Balint", False),
-])
+@pytest.mark.parametrize(
+    "url, root",
+    [
+        ("https://example.org", True),
+        ("https://example.org/", True),
+        ("http://www.example.org/", True),
+        ("https://example.org/about/the-page", False),
+        ("https://balint.ru/?page_id=185", False),
+        ("https://en.wikipedia.org/wiki/Enid_Balint", False),
+    ],
+)
 def test_what_counts_as_a_home_page(url, root):
     entry = {"key": "w", "kind": "web", "authors": ["S S"], "title": "P", "year": 2000, "url": url, "verified": "page"}
     if root:
@@ -328,7 +411,9 @@ def test_wrong_literal_value_is_named(data_copy):
 
 def test_bad_pattern_is_not_in_expected_form(data_copy):
     text = (data_copy / "timeline.yaml").read_text(encoding="utf-8")
-    (data_copy / "timeline.yaml").write_text(text.replace('date: "1896-12-03"', 'date: "3 Dec 1896"', 1), encoding="utf-8")
+    (data_copy / "timeline.yaml").write_text(
+        text.replace('date: "1896-12-03"', 'date: "3 Dec 1896"', 1), encoding="utf-8"
+    )
     msg = load_error("timeline.yaml")
     assert "balint-born" in msg
     assert "'date'" in msg
@@ -384,8 +469,17 @@ def test_load_notices_a_changed_file(data_copy):
 
 # --------------------------------------------------------------------------- Reference.short
 def ref(authors, year=2009):
-    return Reference.model_validate({"key": "k", "kind": "book", "authors": authors, "title": "T", "year": year,
-                                     "note": None if year else "Undated.", "verified": "page"})
+    return Reference.model_validate(
+        {
+            "key": "k",
+            "kind": "book",
+            "authors": authors,
+            "title": "T",
+            "year": year,
+            "note": None if year else "Undated.",
+            "verified": "page",
+        }
+    )
 
 
 def test_short_one_author():

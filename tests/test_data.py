@@ -41,8 +41,14 @@ def quiz_ids() -> list[str]:
 
 
 def test_data_files_found():
-    for expected in ["bibliography.yaml", "course_map.yaml", "timeline.yaml", "reflections.yaml", "ui/en.yaml",
-                     "quizzes/01_history.yaml"]:
+    for expected in [
+        "bibliography.yaml",
+        "course_map.yaml",
+        "timeline.yaml",
+        "reflections.yaml",
+        "ui/en.yaml",
+        "quizzes/01_history.yaml",
+    ]:
         assert expected in DATA_FILES
 
 
@@ -67,15 +73,21 @@ def test_every_bibliography_entry_says_how_it_was_checked():
 
 
 def test_no_bibliography_address_is_only_a_home_page():
-    roots = [e.key for e in content.bibliography().entries
-             if e.url and e.url.split("://", 1)[1].rstrip("/").count("/") == 0 and "?" not in e.url]
+    roots = [
+        e.key
+        for e in content.bibliography().entries
+        if e.url and e.url.split("://", 1)[1].rstrip("/").count("/") == 0 and "?" not in e.url
+    ]
     assert roots == []
 
 
 def test_the_swedish_article_is_cited_by_its_own_key():
     # Issue 13: `birr-sweden` became `lakartidningen2021`; no file of the kit may cite the old key.
-    old = [str(p.relative_to(ROOT)) for p in [*ROOT.joinpath("data").rglob("*.yaml"), *ROOT.joinpath("course").rglob("*.ipynb")]
-           if "birr-sweden" in p.read_text(encoding="utf-8")]
+    old = [
+        str(p.relative_to(ROOT))
+        for p in [*ROOT.joinpath("data").rglob("*.yaml"), *ROOT.joinpath("course").rglob("*.ipynb")]
+        if "birr-sweden" in p.read_text(encoding="utf-8")
+    ]
     assert old == []
     ref = content.bibliography().get("lakartidningen2021")
     assert (ref.year, ref.container.split(" (")[0]) == (2021, "Läkartidningen")
@@ -88,7 +100,9 @@ PROVENANCE = re.compile(r"kit's editors|the editors|commissioned from|not retrie
 the bibliography's `checked` field and About's 'About the sources'."""
 
 
-@pytest.mark.parametrize("relpath", ["bibliography.yaml", "evidence.yaml", "instruments/cbi.yaml", "group_evaluation.yaml"])
+@pytest.mark.parametrize(
+    "relpath", ["bibliography.yaml", "evidence.yaml", "instruments/cbi.yaml", "group_evaluation.yaml"]
+)
 def test_learner_facing_data_speaks_without_the_editors_provenance(relpath):
     import yaml
 
@@ -102,11 +116,14 @@ def test_learner_facing_data_speaks_without_the_editors_provenance(relpath):
                 yield from texts(v, field)
         elif isinstance(node, str):
             yield node
+
     raw = yaml.safe_load((DATA / relpath).read_text(encoding="utf-8"))
     assert [t for t in texts(raw) if PROVENANCE.search(t)] == []
 
 
-@pytest.mark.parametrize("name", ["07_burnout.ipynb", "08_evidence.ipynb", "resources/reading_list.ipynb", "resources/about.ipynb"])
+@pytest.mark.parametrize(
+    "name", ["07_burnout.ipynb", "08_evidence.ipynb", "resources/reading_list.ipynb", "resources/about.ipynb"]
+)
 def test_pages_speak_without_the_editors_provenance(name):
     assert [c for c in cells(COURSE / name, "markdown") if PROVENANCE.search(c)] == []
 
@@ -240,7 +257,9 @@ def test_ui_texts_used_by_the_code_exist():
     # Every t["..."] / texts["..."] key the widgets look up must be in ui/en.yaml.
     used = set()
     for path in (ROOT / "widgets").glob("*.py"):
-        used |= set(re.findall(r"""\bt(?:exts)?\[\s*["']([a-z][a-z0-9-]*)["']\s*\]""", path.read_text(encoding="utf-8")))
+        used |= set(
+            re.findall(r"""\bt(?:exts)?\[\s*["']([a-z][a-z0-9-]*)["']\s*\]""", path.read_text(encoding="utf-8"))
+        )
     assert used
     assert sorted(used - set(content.ui().strings)) == []
 
@@ -335,13 +354,33 @@ def test_course_plans_name_existing_modules_formats_and_cases():
 # Issue 13, editorial voice: learners read provenance notes ("the kit's editors did not check...") as
 # unfinished work. The modules, tools and data files below say what is known in plain words; how each
 # source was checked belongs in the bibliography and the About page (their own test covers those).
-_EDITORIAL_VOICE = re.compile(r"kit's editors|the editors|commissioned from|not retrieved by|kit's copy|our copy|the kit has seen|the kit knows", re.I)
-_PLAIN_VOICE_DATA = ["timeline.yaml", "ground_rules.yaml", "session.yaml", "leadership.yaml", "roles.yaml", "online.yaml",
-                     "guide.yaml", "transcript.yaml", "glossary.yaml", "reflections.yaml", "course_map.yaml"]
+_EDITORIAL_VOICE = re.compile(
+    r"kit's editors|the editors|commissioned from|not retrieved by|kit's copy|our copy|the kit has seen|the kit knows",
+    re.I,
+)
+_PLAIN_VOICE_DATA = [
+    "timeline.yaml",
+    "ground_rules.yaml",
+    "session.yaml",
+    "leadership.yaml",
+    "roles.yaml",
+    "online.yaml",
+    "guide.yaml",
+    "transcript.yaml",
+    "glossary.yaml",
+    "reflections.yaml",
+    "course_map.yaml",
+]
 _PLAIN_VOICE_PAGES = sorted(
     [p.relative_to(COURSE).as_posix() for p in COURSE.glob("0[1-6]_*.ipynb")]
     + [p.relative_to(COURSE).as_posix() for p in (COURSE / "instructor").glob("*.ipynb")]
-    + ["index.ipynb", "resources/glossary.ipynb", "resources/transcript.ipynb", "resources/record.ipynb", "resources/my_data.ipynb"]
+    + [
+        "index.ipynb",
+        "resources/glossary.ipynb",
+        "resources/transcript.ipynb",
+        "resources/record.ipynb",
+        "resources/my_data.ipynb",
+    ]
 )
 
 
@@ -349,8 +388,12 @@ _PLAIN_VOICE_PAGES = sorted(
 def test_course_data_speaks_without_editorial_provenance(relpath):
     paths = sorted((ROOT / "data" / relpath).glob("*.yaml")) if relpath.endswith("/") else [ROOT / "data" / relpath]
     assert paths
-    hits = [(p.name, line.strip()[:80]) for p in paths for line in p.read_text(encoding="utf-8").splitlines()
-            if not line.lstrip().startswith("#") and _EDITORIAL_VOICE.search(line)]
+    hits = [
+        (p.name, line.strip()[:80])
+        for p in paths
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if not line.lstrip().startswith("#") and _EDITORIAL_VOICE.search(line)
+    ]
     assert hits == []
 
 

@@ -74,17 +74,24 @@ def broken_links(path: Path) -> list[str]:
 
 # ------------------------------------------------------------------------------ the checker itself
 
-@pytest.mark.parametrize(("heading", "expected"), [
-    ("What the kit stores and where", "what-the-kit-stores-and-where"),
-    ("Security: what the site promises, and how it is tested", "security-what-the-site-promises-and-how-it-is-tested"),
-    ("The configuration: voila.json", "the-configuration-voilajson"),
-    ("The bibliography and its verified field", "the-bibliography-and-its-verified-field"),
-    ("Licences: what content may include", "licences-what-content-may-include"),
-    ("The nginx front (a site on the internet)", "the-nginx-front-a-site-on-the-internet"),
-    ("Run `make serve` **now**", "run-make-serve-now"),
-    ("See [the map](x.md) first", "see-the-map-first"),
-    ("snake_case and co-leader", "snake_case-and-co-leader"),
-])
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("What the kit stores and where", "what-the-kit-stores-and-where"),
+        (
+            "Security: what the site promises, and how it is tested",
+            "security-what-the-site-promises-and-how-it-is-tested",
+        ),
+        ("The configuration: voila.json", "the-configuration-voilajson"),
+        ("The bibliography and its verified field", "the-bibliography-and-its-verified-field"),
+        ("Licences: what content may include", "licences-what-content-may-include"),
+        ("The nginx front (a site on the internet)", "the-nginx-front-a-site-on-the-internet"),
+        ("Run `make serve` **now**", "run-make-serve-now"),
+        ("See [the map](x.md) first", "see-the-map-first"),
+        ("snake_case and co-leader", "snake_case-and-co-leader"),
+    ],
+)
 def test_slug_is_githubs(heading, expected):
     assert slug(heading) == expected
 
@@ -107,6 +114,7 @@ def test_the_checker_finds_a_broken_file_and_a_broken_anchor(tmp_path):
 
 # ------------------------------------------------------------------------------ our pages
 
+
 @pytest.mark.parametrize("name", ["README.md", *(f"docs/{p}" for p in PAGES)])
 def test_every_relative_link_resolves(name):
     path = ROOT / name
@@ -127,8 +135,14 @@ def test_readme_keeps_what_a_newcomer_needs():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     for command in ("make serve", "make test"):
         assert command in text
-    assert {"the-two-commands", "course-map", "where-to-go-next", "languages", "licence-and-credits",
-            "reporting-a-problem"} <= anchors(ROOT / "README.md")
+    assert {
+        "the-two-commands",
+        "course-map",
+        "where-to-go-next",
+        "languages",
+        "licence-and-credits",
+        "reporting-a-problem",
+    } <= anchors(ROOT / "README.md")
     assert {t.partition("#")[0] for t in links(ROOT / "README.md")} >= {f"docs/{p}" for p in PAGES}
 
 

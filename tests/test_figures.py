@@ -43,12 +43,33 @@ def test_display_date_day():
 BIB = Bibliography.model_validate(
     {
         "entries": [
-            {"key": "balint1957", "kind": "book", "authors": ["Balint M"], "title": "The doctor", "year": 1957,
-             "verified": "page", "checked": "A test entry."},
-            {"key": "elder2020", "kind": "web", "authors": ["Elder A"], "title": "Talk", "year": 2020,
-             "url": "https://example.org/elder", "verified": "page"},
-            {"key": "rcgp2019", "kind": "web", "authors": ["Smith J", "Jones K"], "title": "Plaque", "year": 2019,
-             "url": "https://example.org/rcgp", "verified": "page"},
+            {
+                "key": "balint1957",
+                "kind": "book",
+                "authors": ["Balint M"],
+                "title": "The doctor",
+                "year": 1957,
+                "verified": "page",
+                "checked": "A test entry.",
+            },
+            {
+                "key": "elder2020",
+                "kind": "web",
+                "authors": ["Elder A"],
+                "title": "Talk",
+                "year": 2020,
+                "url": "https://example.org/elder",
+                "verified": "page",
+            },
+            {
+                "key": "rcgp2019",
+                "kind": "web",
+                "authors": ["Smith J", "Jones K"],
+                "title": "Plaque",
+                "year": 2019,
+                "url": "https://example.org/rcgp",
+                "verified": "page",
+            },
         ]
     }
 )
@@ -61,14 +82,34 @@ TL = Timeline.model_validate(
             {"id": "empty", "label": "Nobody here"},
         ],
         "events": [
-            {"id": "born", "date": "1896-12-03", "lane": "balints", "title": "Balint is born",
-             "detail": "Born in Budapest.", "sources": ["balint1957"]},
-            {"id": "left", "date": "1939", "lane": "balints", "title": "The Balints leave Hungary",
-             "detail": "They settle in Manchester.", "sources": ["elder2020"],
-             "disputed": {"note": "One source says 1938.",
-                          "alternatives": [{"date": "1938", "sources": ["rcgp2019"]}]}},
-            {"id": "seminars", "date": "1950-10", "lane": "britain", "title": "London seminars",
-             "detail": "The first group meets.", "sources": ["balint1957", "rcgp2019"]},
+            {
+                "id": "born",
+                "date": "1896-12-03",
+                "lane": "balints",
+                "title": "Balint is born",
+                "detail": "Born in Budapest.",
+                "sources": ["balint1957"],
+            },
+            {
+                "id": "left",
+                "date": "1939",
+                "lane": "balints",
+                "title": "The Balints leave Hungary",
+                "detail": "They settle in Manchester.",
+                "sources": ["elder2020"],
+                "disputed": {
+                    "note": "One source says 1938.",
+                    "alternatives": [{"date": "1938", "sources": ["rcgp2019"]}],
+                },
+            },
+            {
+                "id": "seminars",
+                "date": "1950-10",
+                "lane": "britain",
+                "title": "London seminars",
+                "detail": "The first group meets.",
+                "sources": ["balint1957", "rcgp2019"],
+            },
         ],
     }
 )
@@ -126,8 +167,12 @@ def test_hover_text(spec):
 def test_long_detail_is_wrapped():
     words = " ".join(["word"] * 40)  # 199 characters
     tl = Timeline.model_validate(
-        {"lanes": [{"id": "a", "label": "A"}],
-         "events": [{"id": "e", "date": "2000", "lane": "a", "title": "T", "detail": words, "sources": ["balint1957"]}]}
+        {
+            "lanes": [{"id": "a", "label": "A"}],
+            "events": [
+                {"id": "e", "date": "2000", "lane": "a", "title": "T", "detail": words, "sources": ["balint1957"]}
+            ],
+        }
     )
     text = timeline_figure(tl, BIB)["data"][0]["text"][0]
     detail = text.split("</b><br>", 1)[1].split("<br><i>", 1)[0]
@@ -139,8 +184,12 @@ def test_long_detail_is_wrapped():
 
 def test_unknown_source_key_is_shown_as_is():
     tl = Timeline.model_validate(
-        {"lanes": [{"id": "a", "label": "A"}],
-         "events": [{"id": "e", "date": "2000", "lane": "a", "title": "T", "detail": "D", "sources": ["not-in-bib"]}]}
+        {
+            "lanes": [{"id": "a", "label": "A"}],
+            "events": [
+                {"id": "e", "date": "2000", "lane": "a", "title": "T", "detail": "D", "sources": ["not-in-bib"]}
+            ],
+        }
     )
     assert "<i>not-in-bib</i>" in timeline_figure(tl, BIB)["data"][0]["text"][0]
 

@@ -49,11 +49,17 @@ from widgets import (
 DATA = Path(__file__).resolve().parent.parent / "data"
 SCALE = float(os.environ.get("BALINT_KIT_FUZZ_SCALE", "1"))
 """More examples for a longer hunt: BALINT_KIT_FUZZ_SCALE=25 runs 25 times as many."""
-FUZZ = settings(deadline=None, max_examples=int(12 * SCALE), suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    deadline=None,
+    max_examples=int(12 * SCALE),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 SCORING = settings(deadline=None, max_examples=int(60 * SCALE), suppress_health_check=[HealthCheck.too_slow])
 
 # --------------------------------------------------------------------------- the files to fuzz
-FIRST = {folder: min((DATA / folder).glob("*.yaml")).name for folder in ("quizzes", "scenarios", "instruments", "cases")}
+FIRST = {
+    folder: min((DATA / folder).glob("*.yaml")).name for folder in ("quizzes", "scenarios", "instruments", "cases")
+}
 FILES = sorted(content.SCHEMAS) + [f"{folder}/{name}" for folder, name in FIRST.items()]
 """One file of every kind the kit reads: each named schema, and the first file of each folder."""
 
@@ -61,7 +67,11 @@ FILES = sorted(content.SCHEMAS) + [f"{folder}/{name}" for folder, name in FIRST.
 def test_every_kind_of_file_is_fuzzed():
     assert len(FILES) == len(content.SCHEMAS) + 4 == 19
     assert {content.schema_for(f) for f in FILES} == set(content.SCHEMAS.values()) | {
-        content.Quiz, content.Scenario, content.Instrument, content.Case}
+        content.Quiz,
+        content.Scenario,
+        content.Instrument,
+        content.Case,
+    }
 
 
 _counter = itertools.count()
@@ -94,8 +104,12 @@ def read_through_the_kit(relpath: str):
     """What a page does: the folder kinds through their shortcut (which also checks the id)."""
     folder, _, name = relpath.partition("/")
     stem = name.removesuffix(".yaml")
-    return {"quizzes": content.quiz, "scenarios": content.scenario, "instruments": content.instrument,
-            "cases": content.case}.get(folder, lambda _: content.load(relpath))(stem)
+    return {
+        "quizzes": content.quiz,
+        "scenarios": content.scenario,
+        "instruments": content.instrument,
+        "cases": content.case,
+    }.get(folder, lambda _: content.load(relpath))(stem)
 
 
 def assert_loads_or_names_the_file(root: Path, relpath: str, payload: bytes) -> None:
@@ -116,20 +130,56 @@ _real_text = {f: (DATA / f).read_text(encoding="utf-8") for f in FILES}
 _real_tree = {f: yaml.safe_load(t) for f, t in _real_text.items()}
 _dump = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-YAML_BITS = [":", " :", "- ", "-", "[", "]", "{", "}", "&a ", "*a", "!!python/object:os.system ", "|", ">", "'", '"',
-             "%YAML 1.1\n", "---\n", "...\n", "#", "\t", "\n", "  ", "? ", "!!binary ", "~", "null", ".nan", "\x00", "\ufeff"]
+YAML_BITS = [
+    ":",
+    " :",
+    "- ",
+    "-",
+    "[",
+    "]",
+    "{",
+    "}",
+    "&a ",
+    "*a",
+    "!!python/object:os.system ",
+    "|",
+    ">",
+    "'",
+    '"',
+    "%YAML 1.1\n",
+    "---\n",
+    "...\n",
+    "#",
+    "\t",
+    "\n",
+    "  ",
+    "? ",
+    "!!binary ",
+    "~",
+    "null",
+    ".nan",
+    "\x00",
+    "\ufeff",
+]
 
 json_scalar = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.integers(min_value=10**30), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=30), st.sampled_from(["", " ", "10.1000/x", "x" * 5000, "2025-01-01", "<b>", "{0}"]),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.sampled_from(["", " ", "10.1000/x", "x" * 5000, "2025-01-01", "<b>", "{0}"]),
 )
 junk_scalar = st.one_of(json_scalar, st.dates())  # YAML reads a bare 2025-01-01 as a date
 
 
 def _tree(scalar):
-    return st.recursive(scalar, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                        st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-                        max_leaves=12)
+    return st.recursive(
+        scalar,
+        lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+        max_leaves=12,
+    )
 
 
 junk_value = _tree(json_scalar)
@@ -222,8 +272,13 @@ def test_a_garbled_file_loads_or_names_itself(root, relpath, data):
 
 @pytest.mark.parametrize("relpath", FILES)
 @FUZZ
-@given(payload=st.one_of(st.binary(max_size=300), any_text.map(lambda s: s.encode("utf-8")),
-                         yaml_value.map(lambda v: yaml.dump(v, Dumper=_dump, allow_unicode=True).encode("utf-8"))))
+@given(
+    payload=st.one_of(
+        st.binary(max_size=300),
+        any_text.map(lambda s: s.encode("utf-8")),
+        yaml_value.map(lambda v: yaml.dump(v, Dumper=_dump, allow_unicode=True).encode("utf-8")),
+    )
+)
 def test_random_bytes_load_or_name_the_file(root, relpath, payload):
     assert_loads_or_names_the_file(root, relpath, payload)
 
@@ -242,8 +297,11 @@ SCENARIOS = {sid: content.scenario(sid) for sid in content.scenario_ids()}
 
 
 @SCORING
-@given(sid=st.sampled_from(sorted(SCENARIOS)), picks=st.lists(st.integers(0, 3), max_size=40),
-       forged=st.lists(st.text(max_size=10), max_size=3))
+@given(
+    sid=st.sampled_from(sorted(SCENARIOS)),
+    picks=st.lists(st.integers(0, 3), max_size=40),
+    forged=st.lists(st.text(max_size=10), max_size=3),
+)
 def test_the_profile_of_any_path_is_from_0_to_100(sid, picks, forged):
     run = simulator.Run(SCENARIOS[sid], SKILLS)
     for pick, junk in itertools.zip_longest(picks, forged):
@@ -271,10 +329,19 @@ def test_the_profile_of_any_path_is_from_0_to_100(sid, picks, forged):
 CBI = content.instrument("cbi")
 ITEM_IDS = [i.id for i in CBI.items]
 VALUES = [0, 25, 50, 75, 100]
-answer_value = st.one_of(st.sampled_from(VALUES), st.integers(-200, 200), st.integers(min_value=10**20), st.floats(),
-                         st.booleans(), st.none(), st.text(max_size=4), st.lists(st.integers(), max_size=2))
-raw_answers = st.one_of(st.dictionaries(st.one_of(st.sampled_from(ITEM_IDS), st.text(max_size=12)), answer_value, max_size=25),
-                        junk_value)
+answer_value = st.one_of(
+    st.sampled_from(VALUES),
+    st.integers(-200, 200),
+    st.integers(min_value=10**20),
+    st.floats(),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+)
+raw_answers = st.one_of(
+    st.dictionaries(st.one_of(st.sampled_from(ITEM_IDS), st.text(max_size=12)), answer_value, max_size=25), junk_value
+)
 
 
 def assert_scored(answers: dict) -> None:
@@ -303,8 +370,12 @@ def real_day(text) -> bool:
         return False
 
 
-day = st.one_of(st.dates().map(date.isoformat), st.sampled_from(["2025-02-30", "2025-13-01", "2025-01-01\n", "01/02/2025", ""]),
-                st.text(max_size=12), st.integers())
+day = st.one_of(
+    st.dates().map(date.isoformat),
+    st.sampled_from(["2025-02-30", "2025-13-01", "2025-01-01\n", "01/02/2025", ""]),
+    st.text(max_size=12),
+    st.integers(),
+)
 attempt = st.fixed_dictionaries({"date": day, "answers": raw_answers})
 
 
@@ -320,14 +391,21 @@ def test_any_history_is_cleaned_to_real_days(raw):
         assert_scored(entry["answers"])
 
 
-csv_cell = st.one_of(st.sampled_from(["", "0", "25", "50", "75", "100", "80", "-1", "1e2", "high", '"', "\x00", "2025-01-01"]),
-                     st.text(max_size=6))
+csv_cell = st.one_of(
+    st.sampled_from(["", "0", "25", "50", "75", "100", "80", "-1", "1e2", "high", '"', "\x00", "2025-01-01"]),
+    st.text(max_size=6),
+)
 
 
 @st.composite
 def csv_like(draw) -> str:
-    header = draw(st.lists(st.one_of(st.sampled_from(["date", "\ufeffdate", *ITEM_IDS, "score-work"]), st.text(max_size=6)),
-                           min_size=1, max_size=8))
+    header = draw(
+        st.lists(
+            st.one_of(st.sampled_from(["date", "\ufeffdate", *ITEM_IDS, "score-work"]), st.text(max_size=6)),
+            min_size=1,
+            max_size=8,
+        )
+    )
     rows = draw(st.lists(st.lists(csv_cell, max_size=9), max_size=5))
     sep = draw(st.sampled_from([",", ";", "\t"]))
     end = draw(st.sampled_from(["\n", "\r\n", "\r"]))
@@ -348,9 +426,18 @@ def test_any_csv_imports_or_says_why(text):
 
 
 @SCORING
-@given(history=st.lists(st.fixed_dictionaries({
-    "date": st.dates().map(date.isoformat),
-    "answers": st.dictionaries(st.sampled_from(ITEM_IDS), st.sampled_from(VALUES), min_size=1)}), min_size=1, max_size=6))
+@given(
+    history=st.lists(
+        st.fixed_dictionaries(
+            {
+                "date": st.dates().map(date.isoformat),
+                "answers": st.dictionaries(st.sampled_from(ITEM_IDS), st.sampled_from(VALUES), min_size=1),
+            }
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_the_csv_export_reads_back_as_it_was(history):
     history = sorted(history, key=lambda e: e["date"])
     assert instrument.from_csv(CBI, instrument.to_csv(CBI, history)) == history
@@ -368,14 +455,25 @@ def test_a_csv_field_beyond_the_csv_limit_is_a_plain_problem():
 # --------------------------------------------------------------------------- scoring: the planner
 SESSION = content.session()
 PROBLEMS = {"bad-available", "cannot-fit", "missing", "below", "above", "over-total", "not-a-number", "negative"}
-minutes_value = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10, 700), st.integers(min_value=10**300),
-                          st.none(), st.booleans(), st.text(max_size=4), st.lists(st.integers(), max_size=1))
+minutes_value = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-10, 700),
+    st.integers(min_value=10**300),
+    st.none(),
+    st.booleans(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=1),
+)
 
 
 @SCORING
-@given(preset=st.sampled_from(SESSION.presets), available=minutes_value,
-       minutes=st.dictionaries(st.one_of(st.sampled_from([p.id for p in SESSION.phases]), st.text(max_size=6)),
-                               minutes_value, max_size=12))
+@given(
+    preset=st.sampled_from(SESSION.presets),
+    available=minutes_value,
+    minutes=st.dictionaries(
+        st.one_of(st.sampled_from([p.id for p in SESSION.phases]), st.text(max_size=6)), minutes_value, max_size=12
+    ),
+)
 def test_any_plan_is_checked_with_known_problems(preset, available, minutes):
     problems = planner.check_plan(preset, available, minutes)
     assert {p.kind for p in problems} <= PROBLEMS
@@ -400,8 +498,10 @@ QUIZ_ITEMS = [item for f in sorted((DATA / "quizzes").glob("*.yaml")) for item i
 
 
 @SCORING
-@given(item=st.sampled_from(QUIZ_ITEMS),
-       chosen=st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f", "g", "A", ""]) | st.integers(-3, 12), max_size=12))
+@given(
+    item=st.sampled_from(QUIZ_ITEMS),
+    chosen=st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f", "g", "A", ""]) | st.integers(-3, 12), max_size=12),
+)
 def test_any_choice_is_graded_or_refused(item, chosen):
     ids = [o.id for o in item.options]
     right = {o.id for o in item.options if o.correct}
@@ -421,7 +521,11 @@ def test_any_choice_is_graded_or_refused(item, chosen):
 
 
 @SCORING
-@given(results=st.dictionaries(st.one_of(st.sampled_from([i.id for i in QUIZ_ITEMS[:13]]), st.text(max_size=8)), st.booleans()))
+@given(
+    results=st.dictionaries(
+        st.one_of(st.sampled_from([i.id for i in QUIZ_ITEMS[:13]]), st.text(max_size=8)), st.booleans()
+    )
+)
 def test_the_quiz_score_counts_only_its_own_items(results):
     items = QUIZ_ITEMS[:13]
     right, total = quiz.score(results, items)
@@ -430,8 +534,18 @@ def test_the_quiz_score_counts_only_its_own_items(results):
 
 # --------------------------------------------------------------------------- scoring: role-play seats
 @SCORING
-@given(n=st.one_of(st.integers(-100, 100), st.integers(min_value=10**20), st.floats(), st.booleans(), st.none(), st.text(max_size=3)),
-       share=st.floats(0, 1), seed=st.integers(0, 2**32))
+@given(
+    n=st.one_of(
+        st.integers(-100, 100),
+        st.integers(min_value=10**20),
+        st.floats(),
+        st.booleans(),
+        st.none(),
+        st.text(max_size=3),
+    ),
+    share=st.floats(0, 1),
+    seed=st.integers(0, 2**32),
+)
 def test_any_number_of_participants_is_seated_or_refused(n, share, seed):
     try:
         seats = roleplay.seats(n)
@@ -456,8 +570,13 @@ CHECK_ITEMS = [i.id for s in ONLINE.checklist for i in s.items]
 
 
 @SCORING
-@given(done=st.one_of(st.lists(st.one_of(st.sampled_from(CHECK_ITEMS), st.text(max_size=5), st.integers()), max_size=30), junk_value),
-       start=st.one_of(st.none(), st.datetimes()), now=st.datetimes())
+@given(
+    done=st.one_of(
+        st.lists(st.one_of(st.sampled_from(CHECK_ITEMS), st.text(max_size=5), st.integers()), max_size=30), junk_value
+    ),
+    start=st.one_of(st.none(), st.datetimes()),
+    now=st.datetimes(),
+)
 def test_any_checklist_state_is_reported(done, start, now):
     ticked = online.clean_done(ONLINE.checklist, done)
     assert ticked <= set(CHECK_ITEMS)
@@ -489,20 +608,28 @@ poll_answer = st.one_of(st.integers(-2, 12), st.booleans(), st.floats(), st.none
 
 
 @SCORING
-@given(answers=st.one_of(st.lists(poll_answer, max_size=14), junk_value), statements=st.one_of(st.none(), st.integers(1, 12)))
+@given(
+    answers=st.one_of(st.lists(poll_answer, max_size=14), junk_value),
+    statements=st.one_of(st.none(), st.integers(1, 12)),
+)
 def test_poll_answers_are_valid_only_as_whole_numbers_0_to_9(answers, statements):
     ok = poll.valid_answers(answers, statements)
-    expected = (isinstance(answers, list) and 1 <= len(answers) <= poll.MAX_STATEMENTS
-                and (statements is None or len(answers) == statements)
-                and all(type(a) is int and 0 <= a <= 9 for a in answers))
+    expected = (
+        isinstance(answers, list)
+        and 1 <= len(answers) <= poll.MAX_STATEMENTS
+        and (statements is None or len(answers) == statements)
+        and all(type(a) is int and 0 <= a <= 9 for a in answers)
+    )
     assert ok == expected
     if ok:
         assert poll.decode_answers(poll.encode_answers(answers)) == answers
 
 
 @SCORING
-@given(rows=st.lists(st.lists(st.integers(0, 9), min_size=6, max_size=6).map(poll.encode_answers), max_size=12),
-       threshold=st.integers(1, 8))
+@given(
+    rows=st.lists(st.lists(st.integers(0, 9), min_size=6, max_size=6).map(poll.encode_answers), max_size=12),
+    threshold=st.integers(1, 8),
+)
 def test_the_class_view_counts_every_answer_once(rows, threshold):
     view = poll.view(len(rows), len(rows), poll.tally(rows, 6), threshold)
     assert view["responses"] == len(rows) and view["shown"] == (len(rows) >= threshold)
@@ -517,7 +644,9 @@ def test_the_class_view_counts_every_answer_once(rows, threshold):
 def test_codes_and_tokens_are_checked(code, token):
     canonical = poll.normalise_code(code)
     assert canonical is None or re.fullmatch(f"[{poll.CODE_ALPHABET}]{{6}}", canonical)
-    assert poll.valid_token(token) == (isinstance(token, str) and re.fullmatch(r"[A-Za-z0-9_-]{16,128}", token) is not None)
+    assert poll.valid_token(token) == (
+        isinstance(token, str) and re.fullmatch(r"[A-Za-z0-9_-]{16,128}", token) is not None
+    )
 
 
 @pytest.fixture(scope="module")
@@ -533,7 +662,9 @@ def test_the_poll_store_answers_any_submission_with_a_status(class_poll, data):
     store, code, key = class_poll
     sent_code = data.draw(st.one_of(st.just(code), st.just(code.lower()), any_text, junk_value))
     token = data.draw(st.one_of(st.text(string.ascii_letters + "_-", min_size=16, max_size=20), any_text, junk_value))
-    answers = data.draw(st.one_of(st.lists(st.integers(0, 9), min_size=6, max_size=6), st.lists(poll_answer, max_size=8), junk_value))
+    answers = data.draw(
+        st.one_of(st.lists(st.integers(0, 9), min_size=6, max_size=6), st.lists(poll_answer, max_size=8), junk_value)
+    )
     status = store.submit(sent_code, token, answers)
     assert status in {poll.RECEIVED, poll.ALREADY_SENT, poll.UNKNOWN_CLASS, poll.INVALID}
     if status in (poll.RECEIVED, poll.ALREADY_SENT):
@@ -554,24 +685,56 @@ def portable(value) -> bool:
 export_like = st.fixed_dictionaries(
     {"kit": st.one_of(st.just("balint-course-kit"), junk_value), "version": st.one_of(st.just(1), junk_value)},
     optional={
-        "progress": st.one_of(st.dictionaries(st.one_of(st.just("01_history"), st.text(max_size=12)),
-                                              st.one_of(st.fixed_dictionaries({"completed": day}), junk_value), max_size=3), junk_value),
-        "quiz": st.one_of(st.dictionaries(st.just("01_history"), st.dictionaries(
-            st.one_of(st.just("q-enid"), st.text(max_size=8)),
-            st.one_of(st.fixed_dictionaries({"chosen": st.lists(st.integers(-1, 11), max_size=11), "correct": st.booleans()}), junk_value),
-            max_size=3), max_size=1), junk_value),
-        "reflections": st.one_of(st.dictionaries(st.one_of(st.just("01_history-roots"), st.text(max_size=10)),
-                                                 st.one_of(st.fixed_dictionaries({"text": st.text(max_size=50)}), junk_value),
-                                                 max_size=3), junk_value),
-        "other": st.one_of(st.dictionaries(st.sampled_from(["cbi-history", "timer:abc", "solo:a:b", "nope"]), junk_value, max_size=3),
-                           junk_value),
+        "progress": st.one_of(
+            st.dictionaries(
+                st.one_of(st.just("01_history"), st.text(max_size=12)),
+                st.one_of(st.fixed_dictionaries({"completed": day}), junk_value),
+                max_size=3,
+            ),
+            junk_value,
+        ),
+        "quiz": st.one_of(
+            st.dictionaries(
+                st.just("01_history"),
+                st.dictionaries(
+                    st.one_of(st.just("q-enid"), st.text(max_size=8)),
+                    st.one_of(
+                        st.fixed_dictionaries(
+                            {"chosen": st.lists(st.integers(-1, 11), max_size=11), "correct": st.booleans()}
+                        ),
+                        junk_value,
+                    ),
+                    max_size=3,
+                ),
+                max_size=1,
+            ),
+            junk_value,
+        ),
+        "reflections": st.one_of(
+            st.dictionaries(
+                st.one_of(st.just("01_history-roots"), st.text(max_size=10)),
+                st.one_of(st.fixed_dictionaries({"text": st.text(max_size=50)}), junk_value),
+                max_size=3,
+            ),
+            junk_value,
+        ),
+        "other": st.one_of(
+            st.dictionaries(st.sampled_from(["cbi-history", "timer:abc", "solo:a:b", "nope"]), junk_value, max_size=3),
+            junk_value,
+        ),
     },
 )
 
 
 @SCORING
-@given(text=st.one_of(any_text, export_like.map(json.dumps), junk_value,
-                      st.just('{"kit": "balint-course-kit", "version": 1, "reflections": {"01_history-roots": {"text": "\\ud800"}}}')))
+@given(
+    text=st.one_of(
+        any_text,
+        export_like.map(json.dumps),
+        junk_value,
+        st.just('{"kit": "balint-course-kit", "version": 1, "reflections": {"01_history-roots": {"text": "\\ud800"}}}'),
+    )
+)
 def test_any_import_is_cleaned_or_refused_in_plain_words(text):
     try:
         data = learner_data.parse_export(text)

@@ -38,10 +38,29 @@ for _ in range(400):
     DEEP = {"d": [DEEP]}
 
 JUNK = [
-    None, True, 1, -1, 10**400, 1.5, float("nan"), float("inf"),
-    "", HUGE, "<img src=x onerror=alert(1)>", "\ud800", "{0}{problem}", "IPY_MODEL_no-such-model",
-    [], [None] * 1000, [[[[[]]]]], {}, {"": ""}, {"__proto__": {"polluted": True}}, DEEP,
-    {"a": [1, {"b": None}], "c": "d"}, ["IPY_MODEL_no-such-model"],
+    None,
+    True,
+    1,
+    -1,
+    10**400,
+    1.5,
+    float("nan"),
+    float("inf"),
+    "",
+    HUGE,
+    "<img src=x onerror=alert(1)>",
+    "\ud800",
+    "{0}{problem}",
+    "IPY_MODEL_no-such-model",
+    [],
+    [None] * 1000,
+    [[[[[]]]]],
+    {},
+    {"": ""},
+    {"__proto__": {"polluted": True}},
+    DEEP,
+    {"a": [1, {"b": None}], "c": "d"},
+    ["IPY_MODEL_no-such-model"],
 ]
 """Values of every kind a synced trait or a message field could be sent."""
 
@@ -200,7 +219,9 @@ CLEANED = {
     ("KnowledgeCheck", "answers"): lambda junk: {} if isinstance(junk, dict) else KEEP,
     ("Reflection", "prompt"): reflection_prompt,
     ("PhaseTimer", "plan"): lambda junk: KEEP,  # no junk value is a plan
-    ("PhaseTimer", "plan_id"): lambda junk: junk if junk == "IPY_MODEL_no-such-model" else KEEP,  # the one that fits the rule
+    ("PhaseTimer", "plan_id"): lambda junk: (
+        junk if junk == "IPY_MODEL_no-such-model" else KEEP
+    ),  # the one that fits the rule
     ("PhaseTimer", "title"): timer_title,
     ("PhaseTimer", "texts"): timer_texts,
     ("Dropdown", "index"): dropdown_index,
@@ -249,8 +270,20 @@ def test_a_refused_value_is_sent_back_so_the_page_shows_the_kernels():
 
 def test_the_knowledge_check_takes_only_answers_that_fit():
     kc = kit.knowledge_check("01_history")
-    kc.set_state({"answers": {"q-first-seminars": ["a"], "q-russia": [True], "q-enid": ["c", "a", "a"], "made-up": ["a"],
-                              "q-budapest-ended": [10**400], "q-1957": ["z"], "q-germany": "a", "q-russia-2": [0]}})
+    kc.set_state(
+        {
+            "answers": {
+                "q-first-seminars": ["a"],
+                "q-russia": [True],
+                "q-enid": ["c", "a", "a"],
+                "made-up": ["a"],
+                "q-budapest-ended": [10**400],
+                "q-1957": ["z"],
+                "q-germany": "a",
+                "q-russia-2": [0],
+            }
+        }
+    )
     assert kc.answers == {"q-first-seminars": ["a"], "q-enid": ["a", "c"]}
     assert kc.feedback == {} and kc.score == "Answered 0 of 13; correct: 0."  # answers alone grade nothing
     assert kc.store.quiz == {}
@@ -263,7 +296,11 @@ def test_the_instructor_timer_switches_only_to_a_real_format():
         dropdown.set_state({"index": junk})
         assert (dropdown.index, timer.plan_id) == (0, "online-consensus"), junk
     dropdown.set_state({"index": 2})
-    assert (dropdown.value, timer.plan_id, timer.title) == ("abs-45", "abs-45", "American style: about 45 minutes a case")
+    assert (dropdown.value, timer.plan_id, timer.title) == (
+        "abs-45",
+        "abs-45",
+        "American style: about 45 minutes a case",
+    )
 
 
 def test_a_timer_plan_with_an_enormous_number_is_refused():
@@ -347,8 +384,13 @@ def test_hostile_imports_change_nothing_in_the_store():
     store = kit.complete_module("01_history").children[1]
     store.progress = {"02_ground_rules": {"completed": "2025-01-01"}}
     statuses = set()
-    for junk in JUNK + ['{"kit": "balint-course-kit", "version": 1e400}', "[" * 100_000, '{"kit": "balint-course-kit"',
-                        "[]", '{"kit": "balint-course-kit", "version": 1, "progress": NaN}']:
+    for junk in JUNK + [
+        '{"kit": "balint-course-kit", "version": 1e400}',
+        "[" * 100_000,
+        '{"kit": "balint-course-kit"',
+        "[]",
+        '{"kit": "balint-course-kit", "version": 1, "progress": NaN}',
+    ]:
         store._on_browser_message(store, {"kind": "import", "text": junk}, [])
         statuses.add(store.status)
     assert store.progress == {"02_ground_rules": {"completed": "2025-01-01"}} and store.quiz == {}
@@ -360,8 +402,14 @@ def test_hostile_imports_change_nothing_in_the_store():
 
 def test_an_import_with_text_that_could_not_travel_back_is_refused():
     store = kit.complete_module("01_history").children[1]
-    forged = json.dumps({"kit": "balint-course-kit", "version": 1, "progress": {"01_history": {"completed": "2025-01-02"}},
-                         "reflections": {"01_history-roots": {"text": "half a pair \ud83d"}}})
+    forged = json.dumps(
+        {
+            "kit": "balint-course-kit",
+            "version": 1,
+            "progress": {"01_history": {"completed": "2025-01-02"}},
+            "reflections": {"01_history-roots": {"text": "half a pair \ud83d"}},
+        }
+    )
     assert "\\ud83d" in forged  # what JSON.stringify writes for a lone surrogate
     store._on_browser_message(store, {"kind": "import", "text": forged}, [])
     assert store.progress == {}
@@ -381,10 +429,20 @@ def test_hostile_plans_are_checked_not_raised():
     p = kit.phase_planner()
     # The planner's boxes send the time available as typed ("60" is a good entry); these are not.
     for available in (10**400, -1, 0, float("nan"), float("inf"), "sixty", "-1", None, True, [60]):
-        p._on_browser_message(p, {"kind": "check", "preset": "online-consensus", "available": available,
-                                  "minutes": {"opening": 10**400, "discussion": float("nan"), "x": "y"}}, [])
+        p._on_browser_message(
+            p,
+            {
+                "kind": "check",
+                "preset": "online-consensus",
+                "available": available,
+                "minutes": {"opening": 10**400, "discussion": float("nan"), "x": "y"},
+            },
+            [],
+        )
         assert p.result["fits"] is False
-        assert p.result["problems"][0] == "The time available should be a number of minutes, more than 0 and at most 600."
+        assert (
+            p.result["problems"][0] == "The time available should be a number of minutes, more than 0 and at most 600."
+        )
         assert all(s["minutes"] == 0.0 for s in p.result["segments"])
 
 
@@ -403,12 +461,31 @@ def test_a_forged_choice_does_not_move_the_simulator():
 
 def test_hostile_self_check_messages_score_only_real_answers():
     b = kit.burnout_check()
-    b._on_browser_message(b, {"kind": "score", "answers": {"personal-1": 75, "personal-2": 75.0, "personal-3": True,
-                                                           "personal-4": 10**400, "personal-5": "75", "work-1": 80}}, [])
+    b._on_browser_message(
+        b,
+        {
+            "kind": "score",
+            "answers": {
+                "personal-1": 75,
+                "personal-2": 75.0,
+                "personal-3": True,
+                "personal-4": 10**400,
+                "personal-5": "75",
+                "work-1": 80,
+            },
+        },
+        [],
+    )
     assert b.result["answers"] == {"personal-1": 75}
     assert [s["score"] for s in b.result["scales"]] == [None, None, None]
-    history = [{"date": "2025-01-02", "answers": {"personal-1": 50}}, {"date": "2025-01-02\n", "answers": {"personal-1": 0}},
-               {"date": "2025-02-30", "answers": {"personal-1": 0}}, {"date": "2025-01-03", "answers": "x"}, "junk", None]
+    history = [
+        {"date": "2025-01-02", "answers": {"personal-1": 50}},
+        {"date": "2025-01-02\n", "answers": {"personal-1": 0}},
+        {"date": "2025-02-30", "answers": {"personal-1": 0}},
+        {"date": "2025-01-03", "answers": "x"},
+        "junk",
+        None,
+    ]
     b._on_browser_message(b, {"kind": "history", "history": history}, [])
     assert b.trend["rows"] == [{"date": "2025-01-02", "scores": [None, None, None]}]
     Wire.sent.clear()
@@ -429,9 +506,20 @@ def test_hostile_seat_counts_get_a_plain_sentence():
 
 def test_hostile_checklist_times_give_a_report():
     c = kit.organiser_checklist()
-    for start in ("0001-01-01T00:00", "9999-12-31T23:59", "2026-12-03T18:30+14:00", "x" * 41, 5, None, "2026-02-30T10:00"):
-        c._on_browser_message(c, {"kind": "status", "done": ["notice-1", 5, None, "x" * 10_000], "start": start,
-                                  "now": "2026-12-01T09:00"}, [])
+    for start in (
+        "0001-01-01T00:00",
+        "9999-12-31T23:59",
+        "2026-12-03T18:30+14:00",
+        "x" * 41,
+        5,
+        None,
+        "2026-02-30T10:00",
+    ):
+        c._on_browser_message(
+            c,
+            {"kind": "status", "done": ["notice-1", 5, None, "x" * 10_000], "start": start, "now": "2026-12-01T09:00"},
+            [],
+        )
         assert [s["id"] for s in c.report["steps"]] == ["notice", "pledge", "test", "session"], start
     assert c.report["steps"][0]["state"] == "open"  # no usable start: nothing is due
 
@@ -453,10 +541,20 @@ def test_no_traceback_reaches_the_page_through_the_comm_path(monkeypatch, caplog
         for m in models(build()):
             for key in m.keys:
                 for junk in (None, 10**400, "\ud800", float("nan"), DEEP, [HUGE]):
-                    m._handle_msg({"content": {"data": {"method": "update", "state": {key: junk}, "buffer_paths": []}},
-                                   "buffers": []})
-            for msg in (None, {"kind": "check", "item": 5}, {"kind": "import", "text": 5}, {"kind": "seats", "n": 10**400},
-                        {"kind": "status", "start": "0001-01-01T00:00"}, {"event": "click"}):
+                    m._handle_msg(
+                        {
+                            "content": {"data": {"method": "update", "state": {key: junk}, "buffer_paths": []}},
+                            "buffers": [],
+                        }
+                    )
+            for msg in (
+                None,
+                {"kind": "check", "item": 5},
+                {"kind": "import", "text": 5},
+                {"kind": "seats", "n": 10**400},
+                {"kind": "status", "start": "0001-01-01T00:00"},
+                {"event": "click"},
+            ):
                 m._handle_msg({"content": {"data": {"method": "custom", "content": msg}}, "buffers": []})
     assert shown == []
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

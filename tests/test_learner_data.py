@@ -80,8 +80,13 @@ def test_progress_non_string_key_dropped():
 
 # --------------------------------------------------------------------------- clean_quiz
 def answer(chosen, correct, tries=1, first_try=None, revealed=False):
-    return {"chosen": chosen, "correct": correct, "tries": tries,
-            "first_try": correct if first_try is None else first_try, "revealed": revealed}
+    return {
+        "chosen": chosen,
+        "correct": correct,
+        "tries": tries,
+        "first_try": correct if first_try is None else first_try,
+        "revealed": revealed,
+    }
 
 
 def test_quiz_keeps_valid_answers():
@@ -103,24 +108,37 @@ def test_quiz_keeps_valid_answers():
 
 def test_quiz_migrates_answers_saved_as_positions():
     # The format of kit versions before option ids: {"chosen": [positions in the file], "correct"}.
-    value = {"01_history": {"q-first-seminars": {"chosen": [0], "correct": True},
-                            "q-enid": {"chosen": [3, 0, 1, 1], "correct": False},
-                            "q-last": {"chosen": [9], "correct": False}}}
-    assert clean_quiz(value) == {"01_history": {
-        "q-first-seminars": {"chosen": ["a"], "correct": True, "tries": 1, "first_try": True, "revealed": False},
-        "q-enid": {"chosen": ["a", "b", "d"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
-        "q-last": {"chosen": ["j"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
-    }}
+    value = {
+        "01_history": {
+            "q-first-seminars": {"chosen": [0], "correct": True},
+            "q-enid": {"chosen": [3, 0, 1, 1], "correct": False},
+            "q-last": {"chosen": [9], "correct": False},
+        }
+    }
+    assert clean_quiz(value) == {
+        "01_history": {
+            "q-first-seminars": {"chosen": ["a"], "correct": True, "tries": 1, "first_try": True, "revealed": False},
+            "q-enid": {"chosen": ["a", "b", "d"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
+            "q-last": {"chosen": ["j"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
+        }
+    }
 
 
 def test_quiz_migration_uses_the_items_own_ids_when_given():
     ids = {("01_history", "q-named"): ["budapest", "london", "berlin"], ("01_history", "q-beyond"): ["x", "y", "z"]}
-    value = {"01_history": {"q-named": {"chosen": [2], "correct": False}, "q-plain": {"chosen": [2], "correct": False},
-                            "q-beyond": {"chosen": [3], "correct": True}}}
-    assert clean_quiz(value, lambda m, i: ids.get((m, i))) == {"01_history": {
-        "q-named": {"chosen": ["berlin"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
-        "q-plain": {"chosen": ["c"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
-    }}  # q-beyond: position 3 of an item with three options is dropped, not guessed
+    value = {
+        "01_history": {
+            "q-named": {"chosen": [2], "correct": False},
+            "q-plain": {"chosen": [2], "correct": False},
+            "q-beyond": {"chosen": [3], "correct": True},
+        }
+    }
+    assert clean_quiz(value, lambda m, i: ids.get((m, i))) == {
+        "01_history": {
+            "q-named": {"chosen": ["berlin"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
+            "q-plain": {"chosen": ["c"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
+        }
+    }  # q-beyond: position 3 of an item with three options is dropped, not guessed
 
 
 def test_quiz_drops_bad_answers_and_keeps_good_ones():
@@ -152,7 +170,9 @@ def test_quiz_drops_bad_answers_and_keeps_good_ones():
 
 
 def test_quiz_keeps_each_choice_once():
-    assert clean_quiz({"01_history": {"q-a": answer(["b", "a", "b"], True)}}) == {"01_history": {"q-a": answer(["b", "a"], True)}}
+    assert clean_quiz({"01_history": {"q-a": answer(["b", "a", "b"], True)}}) == {
+        "01_history": {"q-a": answer(["b", "a"], True)}
+    }
 
 
 def test_quiz_drops_too_many_choices():
@@ -207,9 +227,18 @@ def export(ascii_only: bool = True, **over) -> str:
         "kit": "balint-course-kit",
         "version": 1,
         "progress": {"01_history": {"completed": "2025-03-14"}},
-        "quiz": {"01_history": {"q-enid": {"chosen": ["a", "b", "c"], "correct": True, "tries": 2, "first_try": False,
-                                           "revealed": False},
-                                "q-first-seminars": {"chosen": [1], "correct": False}}},  # saved before option ids
+        "quiz": {
+            "01_history": {
+                "q-enid": {
+                    "chosen": ["a", "b", "c"],
+                    "correct": True,
+                    "tries": 2,
+                    "first_try": False,
+                    "revealed": False,
+                },
+                "q-first-seminars": {"chosen": [1], "correct": False},
+            }
+        },  # saved before option ids
         "reflections": {"01_history-roots": {"text": "A private thought.", "saved": "2025-03-14T10:00"}},
         "other": {"order-seed": "0123456789abcdef"},
     }
@@ -220,24 +249,50 @@ def export(ascii_only: bool = True, **over) -> str:
 def test_parse_export_accepts_a_valid_file():
     assert parse_export(export()) == {
         "progress": {"01_history": {"completed": "2025-03-14"}},
-        "quiz": {"01_history": {
-            "q-enid": {"chosen": ["a", "b", "c"], "correct": True, "tries": 2, "first_try": False, "revealed": False},
-            "q-first-seminars": {"chosen": ["b"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
-        }},
+        "quiz": {
+            "01_history": {
+                "q-enid": {
+                    "chosen": ["a", "b", "c"],
+                    "correct": True,
+                    "tries": 2,
+                    "first_try": False,
+                    "revealed": False,
+                },
+                "q-first-seminars": {
+                    "chosen": ["b"],
+                    "correct": False,
+                    "tries": 1,
+                    "first_try": False,
+                    "revealed": False,
+                },
+            }
+        },
         "reflections": {"01_history-roots": {"text": "A private thought.", "saved": "2025-03-14T10:00"}},
         "other": {"order-seed": "0123456789abcdef"},  # the learner's option order comes with their data
     }
 
 
 def test_parse_export_cleans_the_parts():
-    text = export(progress={"01_history": {"completed": "soon"}, "02_ground_rules": {"completed": "2025-01-02"}},
-                  quiz="nope", reflections=None)
-    assert parse_export(text) == {"progress": {"02_ground_rules": {"completed": "2025-01-02"}}, "quiz": {}, "reflections": {},
-                                  "other": {"order-seed": "0123456789abcdef"}}
+    text = export(
+        progress={"01_history": {"completed": "soon"}, "02_ground_rules": {"completed": "2025-01-02"}},
+        quiz="nope",
+        reflections=None,
+    )
+    assert parse_export(text) == {
+        "progress": {"02_ground_rules": {"completed": "2025-01-02"}},
+        "quiz": {},
+        "reflections": {},
+        "other": {"order-seed": "0123456789abcdef"},
+    }
 
 
 def test_parse_export_with_no_parts():
-    assert parse_export('{"kit": "balint-course-kit", "version": 1}') == {"progress": {}, "quiz": {}, "reflections": {}, "other": {}}
+    assert parse_export('{"kit": "balint-course-kit", "version": 1}') == {
+        "progress": {},
+        "quiz": {},
+        "reflections": {},
+        "other": {},
+    }
 
 
 def test_the_rest_of_the_learners_data_comes_back_for_known_keys_only():
@@ -266,14 +321,22 @@ def code_of(text) -> str:
     return str(info.value)
 
 
-@pytest.mark.parametrize("text", ["", "not json at all", "{'kit': 'balint-course-kit'}", "{\"kit\": ", "\x00\x01"])
+@pytest.mark.parametrize("text", ["", "not json at all", "{'kit': 'balint-course-kit'}", '{"kit": ', "\x00\x01"])
 def test_not_json(text):
     assert code_of(text) == "not-json"
 
 
 @pytest.mark.parametrize(
     "text",
-    ["[]", "null", "42", '"balint-course-kit"', '{"version": 1}', '{"kit": "other-kit", "version": 1}', '{"kit": null}'],
+    [
+        "[]",
+        "null",
+        "42",
+        '"balint-course-kit"',
+        '{"version": 1}',
+        '{"kit": "other-kit", "version": 1}',
+        '{"kit": null}',
+    ],
 )
 def test_not_kit(text):
     assert code_of(text) == "not-kit"
@@ -323,13 +386,19 @@ def test_error_message_never_contains_the_content():
 
 # --------------------------------------------------------------------------- properties
 json_like = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-20, max_value=20) | st.text(max_size=12)
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-20, max_value=20)
+    | st.text(max_size=12)
     | st.sampled_from(["01_history", "02_ground_rules", "q-enid", "2025-03-14", "completed", "chosen", "correct"]),
-    lambda children: st.lists(children, max_size=5)
-    | st.dictionaries(
-        st.text(max_size=12) | st.sampled_from(["01_history", "02_ground_rules", "q-enid", "completed", "chosen", "correct"]),
-        children,
-        max_size=5,
+    lambda children: (
+        st.lists(children, max_size=5)
+        | st.dictionaries(
+            st.text(max_size=12)
+            | st.sampled_from(["01_history", "02_ground_rules", "q-enid", "completed", "chosen", "correct"]),
+            children,
+            max_size=5,
+        )
     ),
     max_leaves=30,
 )
@@ -348,9 +417,13 @@ plausible_quiz = st.dictionaries(
             {"chosen": st.lists(st.integers(min_value=-2, max_value=12), max_size=12), "correct": st.booleans()}
         )
         | st.fixed_dictionaries(
-            {"chosen": st.lists(st.sampled_from(["a", "b", "z-1", "A", ""]) | st.integers(0, 3), max_size=12),
-             "correct": st.booleans(), "tries": st.integers(-1, 3) | st.booleans(), "first_try": st.booleans() | st.none(),
-             "revealed": st.booleans() | st.integers(0, 1)}
+            {
+                "chosen": st.lists(st.sampled_from(["a", "b", "z-1", "A", ""]) | st.integers(0, 3), max_size=12),
+                "correct": st.booleans(),
+                "tries": st.integers(-1, 3) | st.booleans(),
+                "first_try": st.booleans() | st.none(),
+                "revealed": st.booleans() | st.integers(0, 1),
+            }
         )
         | json_like,
         max_size=4,

@@ -11,11 +11,15 @@ from widgets.content import ChecklistStep
 
 
 def step(sid, minutes_before, *items):
-    return ChecklistStep.model_validate({
-        "id": sid, "title": sid.title(), "when": "some time",
-        "minutes_before": minutes_before,
-        "items": [{"id": i, "text": f"do {i}", "sources": ["cpa-online-consensus"]} for i in items],
-    })
+    return ChecklistStep.model_validate(
+        {
+            "id": sid,
+            "title": sid.title(),
+            "when": "some time",
+            "minutes_before": minutes_before,
+            "items": [{"id": i, "text": f"do {i}", "sources": ["cpa-online-consensus"]} for i in items],
+        }
+    )
 
 
 STEPS = [
@@ -33,19 +37,32 @@ def states(done, now, start=START):
 
 def test_a_week_ahead_nothing_done():
     now = datetime(2026, 11, 20, 9, 0)  # 13 days before
-    assert states([], now) == [("notice", "later", 0, 2), ("pledge", "later", 0, 1), ("test", "later", 0, 2), ("session", "open", 0, 1)]
+    assert states([], now) == [
+        ("notice", "later", 0, 2),
+        ("pledge", "later", 0, 1),
+        ("test", "later", 0, 2),
+        ("session", "open", 0, 1),
+    ]
 
 
 def test_the_day_before():
     now = datetime(2026, 12, 2, 19, 0)  # notice was due 26 Nov 18:30; pledge due 2 Dec 18:30; test due 3 Dec 18:00
     assert states(["send-notice"], now) == [
-        ("notice", "overdue", 1, 2), ("pledge", "overdue", 0, 1), ("test", "due-soon", 0, 2), ("session", "open", 0, 1)
+        ("notice", "overdue", 1, 2),
+        ("pledge", "overdue", 0, 1),
+        ("test", "due-soon", 0, 2),
+        ("session", "open", 0, 1),
     ]
 
 
 def test_due_times_are_the_start_minus_the_minutes_before():
     result = online.status(STEPS, set(), START, datetime(2026, 12, 1, 0, 0))
-    assert [s.due for s in result] == [datetime(2026, 11, 26, 18, 30), datetime(2026, 12, 2, 18, 30), datetime(2026, 12, 3, 18, 0), None]
+    assert [s.due for s in result] == [
+        datetime(2026, 11, 26, 18, 30),
+        datetime(2026, 12, 2, 18, 30),
+        datetime(2026, 12, 3, 18, 0),
+        None,
+    ]
 
 
 def test_all_done():
@@ -58,11 +75,18 @@ def test_without_a_start_time_nothing_is_due():
     assert [s.state for s in online.status(STEPS, set(), None, datetime(2026, 12, 3))] == ["open"] * 4
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2026-12-03T18:30", datetime(2026, 12, 3, 18, 30)),
-    ("2026-12-03T18:30:59", datetime(2026, 12, 3, 18, 30)),
-    ("", None), ("tomorrow", None), (None, None), (["2026"], None), ("9" * 100, None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-12-03T18:30", datetime(2026, 12, 3, 18, 30)),
+        ("2026-12-03T18:30:59", datetime(2026, 12, 3, 18, 30)),
+        ("", None),
+        ("tomorrow", None),
+        (None, None),
+        (["2026"], None),
+        ("9" * 100, None),
+    ],
+)
 def test_parse_local(text, expected):
     assert online.parse_local(text) == expected
 
@@ -79,8 +103,14 @@ def test_the_pledge_without_recording_never_speaks_of_the_organisers_recording()
     pledge = content.online().pledge
     assert [r.id for r in pledge.recording] == ["organiser-records", "no-recording"]
     lines = [c.by_policy.get("no-recording", c.text) for c in pledge.contents]
-    assert lines[1] == "I accept what {organiser} has decided about recording this session, as stated below: the session is not recorded."
-    assert lines[2] == "No one records this session: I will not make any sound or video recording of it myself, and I will not pass on or spread anything from it."
+    assert (
+        lines[1]
+        == "I accept what {organiser} has decided about recording this session, as stated below: the session is not recorded."
+    )
+    assert (
+        lines[2]
+        == "No one records this session: I will not make any sound or video recording of it myself, and I will not pass on or spread anything from it."
+    )
     for line in lines:
         assert "recording made by" not in line and "Apart from the organiser" not in line
     # Under the organiser's recording, the consensus's wording stands.

@@ -100,7 +100,9 @@ def test_fmt():
     assert planner.fmt(0.25) == "0.25"
 
 
-minutes = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-10, 300), st.text(max_size=3))
+minutes = st.one_of(
+    st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-10, 300), st.text(max_size=3)
+)
 
 
 @settings(deadline=None, max_examples=200)
@@ -117,7 +119,16 @@ def test_any_plan_gets_a_verdict_and_no_error(available, a, b, c):
     # No problem exactly when every phase is in range and the plan fits the time available.
     assert (problems == []) == fits
     for p in problems:
-        assert p.kind in {"bad-available", "cannot-fit", "missing", "not-a-number", "negative", "below", "above", "over-total"}
+        assert p.kind in {
+            "bad-available",
+            "cannot-fit",
+            "missing",
+            "not-a-number",
+            "negative",
+            "below",
+            "above",
+            "over-total",
+        }
         assert all(not (isinstance(x, float) and math.isnan(x)) for x in p.values.values())
 
 
@@ -130,13 +141,19 @@ from widgets.content import ContentError, UIText  # noqa: E402
 PLURAL_UI = {"strings": {"things": {"one": "{count} thing", "other": "{count} things"}, "plain": "Plain"}}
 
 
-@pytest.mark.parametrize(("count", "expected"), [(0, "0 things"), (1, "1 thing"), (2, "2 things"), (9, "9 things"), (21, "21 things"), (1.5, "1.5 things")])
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(0, "0 things"), (1, "1 thing"), (2, "2 things"), (9, "9 things"), (21, "21 things"), (1.5, "1.5 things")],
+)
 def test_english_plural_choice(count, expected):
     t = UIText.model_validate(PLURAL_UI)
     assert t.plural("things", count).format(count=count) == expected
 
 
-@pytest.mark.parametrize(("count", "form"), [(1, "one"), (2, "few"), (4, "few"), (5, "many"), (11, "many"), (21, "one"), (22, "few"), (1.5, "other")])
+@pytest.mark.parametrize(
+    ("count", "form"),
+    [(1, "one"), (2, "few"), (4, "few"), (5, "many"), (11, "many"), (21, "one"), (22, "few"), (1.5, "other")],
+)
 def test_russian_plural_choice_follows_its_own_rule(count, form):
     forms = {k: k for k in ("one", "few", "many", "other")}
     t = UIText.model_validate({"locale": "ru", "strings": {"things": forms}})
@@ -149,7 +166,10 @@ def test_a_plural_lacking_a_form_its_language_needs_is_refused():
     with pytest.raises(ValueError, match="lacks the plural form"):
         UIText.model_validate({"locale": "ru", "strings": {"things": {"one": "a", "other": "b"}}})
     # Chinese has one form only.
-    assert UIText.model_validate({"locale": "zh", "strings": {"things": {"other": "{count} 项"}}}).plural("things", 1) == "{count} 项"
+    assert (
+        UIText.model_validate({"locale": "zh", "strings": {"things": {"other": "{count} 项"}}}).plural("things", 1)
+        == "{count} 项"
+    )
 
 
 def test_a_plural_text_read_as_plain_and_a_plain_one_read_with_a_count_are_content_errors():
@@ -158,7 +178,10 @@ def test_a_plural_text_read_as_plain_and_a_plain_one_read_with_a_count_are_conte
         t["things"]
     with pytest.raises(ContentError, match="needs plural forms"):
         t.plural("plain", 2)
-    assert t.browser(["things", "plain"]) == {"things": {"one": "{count} thing", "other": "{count} things"}, "plain": "Plain"}
+    assert t.browser(["things", "plain"]) == {
+        "things": {"one": "{count} thing", "other": "{count} things"},
+        "plain": "Plain",
+    }
 
 
 def test_the_planner_says_one_thing_and_nine_things():
@@ -166,8 +189,21 @@ def test_the_planner_says_one_thing_and_nine_things():
 
     p = PhasePlanner(content.ui())
     # online-consensus in 70 minutes, closing 9 (its range is 1): one problem; 4+2+3+8+8+1+25+5+9 = 65 fits in 70
-    p.check("online-consensus", "70", {"opening": "4", "ground-rules": "2", "case-request": "3", "presentation": "8",
-                                       "questions": "8", "withdraw": "1", "discussion": "25", "return": "5", "closing": "9"})
+    p.check(
+        "online-consensus",
+        "70",
+        {
+            "opening": "4",
+            "ground-rules": "2",
+            "case-request": "3",
+            "presentation": "8",
+            "questions": "8",
+            "withdraw": "1",
+            "discussion": "25",
+            "return": "5",
+            "closing": "9",
+        },
+    )
     assert p.result["head"] == "1 thing to look at:"
     # nine phases, every one of them empty: nine problems
     p.check("online-consensus", "60", {})
@@ -178,7 +214,18 @@ def test_the_plan_line_says_not_counted_instead_of_a_zero_nobody_typed():
     from widgets.session_view import PhasePlanner
 
     p = PhasePlanner(content.ui())
-    p.check("abs-45", "60", {"case-request": "2", "presentation": "-7", "questions": "abc", "discussion": "24", "return": "5", "closing": ""})
+    p.check(
+        "abs-45",
+        "60",
+        {
+            "case-request": "2",
+            "presentation": "-7",
+            "questions": "abc",
+            "discussion": "24",
+            "return": "5",
+            "closing": "",
+        },
+    )
     assert p.result["problems"][:2] == [
         "Case presentation: -7 is less than 0 minutes. Give this phase 0 minutes or more; your entry is still in its box to correct.",
         'Factual questions: "abc" is not a number of minutes. Type a number such as 8; your entry is still in its box to correct.',
@@ -203,12 +250,18 @@ def test_a_one_to_two_minute_range_suggests_two_marked_as_the_kits_rounding():
     assert phase(min=10, max=15, suggested=12, rounded=True).rounded  # 12.5 rounded down
 
 
-@pytest.mark.parametrize(("kw", "why"), [
-    ({"min": 1, "max": 2, "suggested": 1.5, "rounded": True}, "rounded to a whole minute, and it is not"),
-    ({"min": 1, "max": 3, "suggested": 2, "rounded": True}, "rounded to a whole minute, and it is not"),  # 2 is the middle itself
-    ({"min": 5, "max": 10, "suggested": 9, "rounded": True}, "rounded to a whole minute, and it is not"),
-    ({"min": 1, "max": 2, "suggested": 2, "rounded": True, "kit_suggestion": True}, "the kit's suggestion already"),
-])
+@pytest.mark.parametrize(
+    ("kw", "why"),
+    [
+        ({"min": 1, "max": 2, "suggested": 1.5, "rounded": True}, "rounded to a whole minute, and it is not"),
+        (
+            {"min": 1, "max": 3, "suggested": 2, "rounded": True},
+            "rounded to a whole minute, and it is not",
+        ),  # 2 is the middle itself
+        ({"min": 5, "max": 10, "suggested": 9, "rounded": True}, "rounded to a whole minute, and it is not"),
+        ({"min": 1, "max": 2, "suggested": 2, "rounded": True, "kit_suggestion": True}, "the kit's suggestion already"),
+    ],
+)
 def test_a_wrong_rounded_mark_is_refused(kw, why):
     with pytest.raises(ValueError, match=why):
         phase(**kw)
@@ -225,7 +278,11 @@ def test_the_shipped_formats_suggest_whole_minutes_and_mark_every_rounding():
                 # a source's range whose suggestion is half a minute from its middle is a rounding, and says so
                 assert abs(pp.suggested - (pp.min + pp.max) / 2) != 0.5, (preset.id, pp.phase)
     consensus = [("ground-rules", 1, 2, 2), ("presentation", 5, 10, 8), ("questions", 5, 10, 8)]
-    assert rounded == {"online-consensus": consensus, "demonstration": consensus, "hungarian": [("presentation", 10, 15, 12)]}
+    assert rounded == {
+        "online-consensus": consensus,
+        "demonstration": consensus,
+        "hungarian": [("presentation", 10, 15, 12)],
+    }
     totals = {p.id: p.total_suggested for p in content.session().presets}
     # by hand: 4+2+3+8+8+1+25+5+1 = 57; 2+3+10+7+1+30+5+3 = 61; the demonstration adds the observers' 15
     assert totals["online-consensus"] == 57

@@ -211,7 +211,13 @@ def test_what_is_stored_holds_no_identifier(store, backend):
     assert [c for c, _ in tables["poll_sender"][0]] == ["class_id", "sender_hash"]
     assert tables["poll_sender"][1] == []
     assert [c for c, _ in class_cols] == [
-        "id", "code", "key_hash", "statements", "expires_on", "shown_n", "shown_counts"
+        "id",
+        "code",
+        "key_hash",
+        "statements",
+        "expires_on",
+        "shown_n",
+        "shown_counts",
     ]
     assert [c for c, _ in resp_cols] == ["class_id", "token_hash", "answers"]
     # No time of day anywhere: the one date column is a plain date.
@@ -250,7 +256,9 @@ def test_one_response_per_login_per_class_whatever_the_token(backend):
     # bob's hash in the first class is not his hash in the second, and each is keyed by the secret.
     assert len({h for _, h in senders}) == 3
     class_ids = {row[0] for row in tables["poll_class"][1]}
-    assert {h for _, h in senders} <= {poll.hash_sender(b"the site's secret", c, n) for c in class_ids for n in ("bob", "carol")}
+    assert {h for _, h in senders} <= {
+        poll.hash_sender(b"the site's secret", c, n) for c in class_ids for n in ("bob", "carol")
+    }
     # A response row shares no value with any sender row but the class id.
     sender_values = {h for _, h in senders}
     assert not any(v in sender_values for row in tables["poll_response"][1] for v in row)

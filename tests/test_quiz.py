@@ -49,11 +49,16 @@ def test_options_without_an_id_are_named_by_their_place_in_the_file():
 
 
 def test_an_explicit_id_overrides_the_letter_and_the_rest_keep_theirs():
-    item = QuizItem.model_validate({**SINGLE.model_dump(exclude={"options"}), "options": [
-        {"text": "Budapest", "correct": True, "feedback": "x"},
-        {"id": "london", "text": "London", "correct": False, "feedback": "y"},
-        {"text": "Berlin", "correct": False, "feedback": "z"},
-    ]})
+    item = QuizItem.model_validate(
+        {
+            **SINGLE.model_dump(exclude={"options"}),
+            "options": [
+                {"text": "Budapest", "correct": True, "feedback": "x"},
+                {"id": "london", "text": "London", "correct": False, "feedback": "y"},
+                {"text": "Berlin", "correct": False, "feedback": "z"},
+            ],
+        }
+    )
     assert [o.id for o in item.options] == ["a", "london", "c"]
     assert grade(item, ["london"]).correct is False
     assert grade(item, ["a"]).correct is True
@@ -61,10 +66,15 @@ def test_an_explicit_id_overrides_the_letter_and_the_rest_keep_theirs():
 
 def test_two_options_with_one_id_are_refused():
     with pytest.raises(ValidationError, match="the option id 'a' is used twice"):
-        QuizItem.model_validate({**SINGLE.model_dump(exclude={"options"}), "options": [
-            {"text": "Budapest", "correct": True, "feedback": "x"},
-            {"id": "a", "text": "London", "correct": False, "feedback": "y"},
-        ]})
+        QuizItem.model_validate(
+            {
+                **SINGLE.model_dump(exclude={"options"}),
+                "options": [
+                    {"text": "Budapest", "correct": True, "feedback": "x"},
+                    {"id": "a", "text": "London", "correct": False, "feedback": "y"},
+                ],
+            }
+        )
 
 
 # --------------------------------------------------------------------------- grading by id
@@ -103,7 +113,12 @@ def test_multiple_over_chosen():
     v = grade(MULTIPLE, ["a", "b", "c", "d"])
     assert v.correct is False
     assert v.missed == []
-    assert v.feedback == [("a", True, "fb-conf"), ("b", False, "fb-minutes"), ("c", True, "fb-respect"), ("d", True, "fb-therapy")]
+    assert v.feedback == [
+        ("a", True, "fb-conf"),
+        ("b", False, "fb-minutes"),
+        ("c", True, "fb-respect"),
+        ("d", True, "fb-therapy"),
+    ]
 
 
 def test_multiple_wrong_only():
@@ -152,23 +167,47 @@ def test_invalid_choice_is_a_value_error():
 
 # --------------------------------------------------------------------------- the retry rule
 def test_right_at_once():
-    assert attempt(None, grade(SINGLE, ["a"])) == {"chosen": ["a"], "correct": True, "tries": 1, "first_try": True, "revealed": False}
+    assert attempt(None, grade(SINGLE, ["a"])) == {
+        "chosen": ["a"],
+        "correct": True,
+        "tries": 1,
+        "first_try": True,
+        "revealed": False,
+    }
 
 
 def test_first_wrong_try_does_not_reveal():
-    assert attempt(None, grade(SINGLE, ["b"])) == {"chosen": ["b"], "correct": False, "tries": 1, "first_try": False, "revealed": False}
+    assert attempt(None, grade(SINGLE, ["b"])) == {
+        "chosen": ["b"],
+        "correct": False,
+        "tries": 1,
+        "first_try": False,
+        "revealed": False,
+    }
 
 
 def test_second_wrong_try_reveals():
     first = attempt(None, grade(SINGLE, ["b"]))
-    assert attempt(first, grade(SINGLE, ["c"])) == {"chosen": ["c"], "correct": False, "tries": 2, "first_try": False, "revealed": True}
+    assert attempt(first, grade(SINGLE, ["c"])) == {
+        "chosen": ["c"],
+        "correct": False,
+        "tries": 2,
+        "first_try": False,
+        "revealed": True,
+    }
     # The same wrong answer again is a second wrong try too.
     assert attempt(first, grade(SINGLE, ["b"]))["revealed"] is True
 
 
 def test_right_after_a_wrong_try():
     first = attempt(None, grade(SINGLE, ["b"]))
-    assert attempt(first, grade(SINGLE, ["a"])) == {"chosen": ["a"], "correct": True, "tries": 2, "first_try": False, "revealed": False}
+    assert attempt(first, grade(SINGLE, ["a"])) == {
+        "chosen": ["a"],
+        "correct": True,
+        "tries": 2,
+        "first_try": False,
+        "revealed": False,
+    }
 
 
 def test_show_the_answer_after_a_wrong_try():
@@ -181,7 +220,13 @@ def test_once_revealed_it_stays_revealed_and_the_first_try_is_kept():
     then = attempt(shown, grade(SINGLE, ["a"]))
     assert then == {"chosen": ["a"], "correct": True, "tries": 2, "first_try": False, "revealed": True}
     right_first = attempt(None, grade(SINGLE, ["a"]))
-    assert attempt(right_first, grade(SINGLE, ["b"])) == {"chosen": ["b"], "correct": False, "tries": 2, "first_try": True, "revealed": True}
+    assert attempt(right_first, grade(SINGLE, ["b"])) == {
+        "chosen": ["b"],
+        "correct": False,
+        "tries": 2,
+        "first_try": True,
+        "revealed": True,
+    }
 
 
 # --------------------------------------------------------------------------- score

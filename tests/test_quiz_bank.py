@@ -63,10 +63,15 @@ def single_items(module_id: str) -> list[QuizItem]:
 
 # --------------------------------------------------------------------------- the checks themselves
 def _item(kind: str, texts: list[str], correct: list[int]) -> QuizItem:
-    return QuizItem.model_validate({
-        "id": "q-x", "kind": kind, "prompt": "?", "sources": ["balint1957"],
-        "options": [{"text": t, "correct": i in correct, "feedback": f"fb {i}"} for i, t in enumerate(texts)],
-    })
+    return QuizItem.model_validate(
+        {
+            "id": "q-x",
+            "kind": kind,
+            "prompt": "?",
+            "sources": ["balint1957"],
+            "options": [{"text": t, "correct": i in correct, "feedback": f"fb {i}"} for i, t in enumerate(texts)],
+        }
+    )
 
 
 def test_the_length_checks_see_what_a_student_sees():
@@ -90,7 +95,8 @@ def test_the_keyed_option_is_not_usually_the_longest(module_id):
     longest = [i.id for i in items if keyed_is_longest(i)]
     assert len(longest) <= length_hint_bar(len(items)), (
         f"{module_id}: the keyed option is the longest in {len(longest)} of {len(items)} single-choice items "
-        f"(at most {length_hint_bar(len(items))}): {longest}")
+        f"(at most {length_hint_bar(len(items))}): {longest}"
+    )
 
 
 @pytest.mark.parametrize("module_id", QUIZ_FILES)
@@ -98,7 +104,8 @@ def test_the_keyed_option_is_not_usually_the_shortest(module_id):
     items = single_items(module_id)
     shortest = [i.id for i in items if keyed_is_shortest(i)]
     assert len(shortest) <= length_hint_bar(len(items)), (
-        f"{module_id}: the keyed option is the shortest in {len(shortest)} of {len(items)} single-choice items: {shortest}")
+        f"{module_id}: the keyed option is the shortest in {len(shortest)} of {len(items)} single-choice items: {shortest}"
+    )
 
 
 @pytest.mark.parametrize("module_id", QUIZ_FILES)
@@ -121,8 +128,7 @@ def test_every_option_has_feedback_of_its_own(module_id):
 @pytest.mark.parametrize("module_id", QUIZ_FILES)
 def test_options_of_an_item_end_alike(module_id):
     # A full stop on the keyed option alone (a sentence among fragments) is a hint too.
-    mixed = [i.id for i in content.quiz(module_id).items
-             if len({o.text.rstrip().endswith(".") for o in i.options}) > 1]
+    mixed = [i.id for i in content.quiz(module_id).items if len({o.text.rstrip().endswith(".") for o in i.options}) > 1]
     assert mixed == [], f"{module_id}: some options end with a full stop and some do not in {mixed}"
 
 
@@ -142,8 +148,14 @@ def test_the_bank_has_the_items_the_site_counts():
     # module 1, one of module 2 and one of module 4 replaced by new ones; none added or removed).
     counts = {m: len(content.quiz(m).items) for m in QUIZ_FILES}
     assert counts == {
-        "01_history": 13, "02_ground_rules": 10, "03_session_structure": 9, "04_leadership": 10,
-        "05_role_play": 10, "06_online_groups": 10, "06_online_incidents": 15, "07_burnout": 9,
+        "01_history": 13,
+        "02_ground_rules": 10,
+        "03_session_structure": 9,
+        "04_leadership": 10,
+        "05_role_play": 10,
+        "06_online_groups": 10,
+        "06_online_incidents": 15,
+        "07_burnout": 9,
         "08_evidence": 9,
     }
 
@@ -173,7 +185,7 @@ def distinctive_tokens(text: str) -> set[str]:
     found = set()
     for m in _TOKEN.finditer(text):
         tok = m.group().rstrip(".")
-        before = text[max(0, m.start() - 1):m.start()]
+        before = text[max(0, m.start() - 1) : m.start()]
         if re.fullmatch(r"\d+(\.\d+)?", tok) or (m.start() > 0 and tok[0].isupper() and before not in "'\""):
             found.add(tok.lower())
     return found
@@ -195,26 +207,34 @@ def answer_given_away(item: QuizItem) -> list[str]:
 
 
 def _city_item(london_feedback: str, berlin_feedback: str) -> QuizItem:
-    return QuizItem.model_validate({
-        "id": "q-x", "kind": "single", "prompt": "Where did he first try seminars?", "sources": ["balint1957"],
-        "options": [
-            {"text": "In Budapest, before he left Hungary", "correct": True, "feedback": "Right."},
-            {"text": "In London", "correct": False, "feedback": london_feedback},
-            {"text": "In Berlin", "correct": False, "feedback": berlin_feedback},
-        ]})
+    return QuizItem.model_validate(
+        {
+            "id": "q-x",
+            "kind": "single",
+            "prompt": "Where did he first try seminars?",
+            "sources": ["balint1957"],
+            "options": [
+                {"text": "In Budapest, before he left Hungary", "correct": True, "feedback": "Right."},
+                {"text": "In London", "correct": False, "feedback": london_feedback},
+                {"text": "In Berlin", "correct": False, "feedback": berlin_feedback},
+            ],
+        }
+    )
 
 
 def test_the_giveaway_check_sees_what_a_student_sees():
     # Written out by hand, after the old q-first-seminars feedback, which named the key's city.
     berlin = "He studied there, but held no GP seminars there."
     assert answer_given_away(_city_item("That came later. His first attempts were in Budapest.", berlin)) == [
-        "In London: ['budapest']"]
+        "In London: ['budapest']"
+    ]
     hint = "That came later. Think about where he worked before he emigrated."
     assert answer_given_away(_city_item(hint, berlin)) == []
     # A token the wrong option itself uses is not a giveaway: it is what the feedback talks about.
     assert answer_given_away(_city_item(hint, "He studied in Berlin, in the 1920s.")) == []
     assert answer_given_away(_city_item(hint, "Not Berlin but in Budapest, before he left Hungary.")) == [
-        "In Berlin: ['In Budapest, before he left Hungary', 'budapest', 'hungary']"]
+        "In Berlin: ['In Budapest, before he left Hungary', 'budapest', 'hungary']"
+    ]
 
 
 @pytest.mark.parametrize("module_id", QUIZ_FILES)
@@ -265,6 +285,13 @@ REMOVED_GIVEAWAYS = [
 
 
 def test_removed_giveaway_sentences_stay_out_of_wrong_feedback():
-    back = [(m, i.id, s) for m in QUIZ_FILES for i in content.quiz(m).items for o in i.options
-            if not o.correct for s in REMOVED_GIVEAWAYS if s.lower() in o.feedback.lower()]
+    back = [
+        (m, i.id, s)
+        for m in QUIZ_FILES
+        for i in content.quiz(m).items
+        for o in i.options
+        if not o.correct
+        for s in REMOVED_GIVEAWAYS
+        if s.lower() in o.feedback.lower()
+    ]
     assert back == [], f"giveaway sentences are back in wrong options' feedback: {back}"

@@ -39,15 +39,18 @@ def test_the_order_of_seats():
     assert roleplay.seats(14)[-2:] == ["observer", "observer"]
 
 
-@pytest.mark.parametrize("n, message", [
-    (2, "a role-play needs at least 3 people: a leader, a presenter and one member"),
-    (0, "a role-play needs at least 3 people: a leader, a presenter and one member"),
-    (-5, "a role-play needs at least 3 people: a leader, a presenter and one member"),
-    (41, "the kit seats at most 40 people; split a larger class into groups"),
-    (7.5, "the number of participants should be a whole number"),
-    ("8", "the number of participants should be a whole number"),
-    (True, "the number of participants should be a whole number"),
-])
+@pytest.mark.parametrize(
+    "n, message",
+    [
+        (2, "a role-play needs at least 3 people: a leader, a presenter and one member"),
+        (0, "a role-play needs at least 3 people: a leader, a presenter and one member"),
+        (-5, "a role-play needs at least 3 people: a leader, a presenter and one member"),
+        (41, "the kit seats at most 40 people; split a larger class into groups"),
+        (7.5, "the number of participants should be a whole number"),
+        ("8", "the number of participants should be a whole number"),
+        (True, "the number of participants should be a whole number"),
+    ],
+)
 def test_odd_numbers_get_a_plain_message(n, message):
     with pytest.raises(roleplay.AssignmentProblem) as info:
         roleplay.seats(n)

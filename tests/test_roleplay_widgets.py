@@ -25,8 +25,10 @@ def send(w, message):
 def test_seats_come_back_for_a_number_and_never_carry_names(play):
     widget, _ = play
     send(widget, {"kind": "seats", "n": 7, "behaviours": False})
-    assert widget.seating == {"roles": ["leader", "co-leader", "presenter", "member", "member", "member", "member"],
-                              "behaviours": [None] * 7}
+    assert widget.seating == {
+        "roles": ["leader", "co-leader", "presenter", "member", "member", "member", "member"],
+        "behaviours": [None] * 7,
+    }
 
 
 def test_behaviour_prompts_go_to_members_only(play):

@@ -66,12 +66,20 @@ def test_no_place_is_favoured():
 
 
 def test_grading_by_id_is_the_same_whatever_the_order():
-    item = QuizItem.model_validate({"id": "q-first-seminars", "kind": "single", "prompt": "Where?", "sources": ["x"], "options": [
-        {"text": "In Budapest", "correct": True, "feedback": "right"},
-        {"text": "In London", "correct": False, "feedback": "london"},
-        {"text": "In Manchester", "correct": False, "feedback": "manchester"},
-        {"text": "In Berlin", "correct": False, "feedback": "berlin"},
-    ]})
+    item = QuizItem.model_validate(
+        {
+            "id": "q-first-seminars",
+            "kind": "single",
+            "prompt": "Where?",
+            "sources": ["x"],
+            "options": [
+                {"text": "In Budapest", "correct": True, "feedback": "right"},
+                {"text": "In London", "correct": False, "feedback": "london"},
+                {"text": "In Manchester", "correct": False, "feedback": "manchester"},
+                {"text": "In Berlin", "correct": False, "feedback": "berlin"},
+            ],
+        }
+    )
     # Learner A sees Budapest first, learner B last (the orders above); both choose it by its id.
     assert order(SEED_A, "01_history", item.id, ["a", "b", "c", "d"]).index("a") == 0
     assert order(SEED_B, "01_history", item.id, ["a", "b", "c", "d"]).index("a") == 3

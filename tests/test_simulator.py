@@ -123,7 +123,14 @@ def test_a_sound_scenario_has_no_problems():
 
 def test_an_unreachable_moment_is_found():
     raw = small().model_dump()
-    raw["moments"].append(moment("orphan", choice("a", "end-good", keeps_frame=1), choice("b", "end-poor", keeps_frame=-1), choice("c", "end-good", keeps_frame=0)))
+    raw["moments"].append(
+        moment(
+            "orphan",
+            choice("a", "end-good", keeps_frame=1),
+            choice("b", "end-poor", keeps_frame=-1),
+            choice("c", "end-good", keeps_frame=0),
+        )
+    )
     problems = simulator.check_scenario(Scenario.model_validate(raw), leadership())
     assert problems == ["scenario 'small': no path from the start reaches orphan"]
 
@@ -198,7 +205,15 @@ def dags(draw):
             choices.append(choice("abcd"[j], f"m{nxt}", **{skill.replace("-", "_"): draw(st.integers(-2, 2))}))
         moments.append(moment(f"m{i}", *choices))
     moments += [moment(f"m{n - 2}"), moment(f"m{n - 1}")]
-    raw = {"id": "random", "title": "R", "setting": "online", "summary": "S", "fictional": "F", "start": "m0", "moments": moments}
+    raw = {
+        "id": "random",
+        "title": "R",
+        "setting": "online",
+        "summary": "S",
+        "fictional": "F",
+        "start": "m0",
+        "moments": moments,
+    }
     return Scenario.model_validate(raw)
 
 
@@ -261,8 +276,14 @@ def widget():
     from widgets.simulator_view import LeaderSimulator
 
     lead = leadership()
-    return LeaderSimulator(lead, [small()], ["The course file data/scenarios/x.yaml has a problem: boom"],
-                           content.bibliography(), content.ui(), {"discussion": "Group discussion"})
+    return LeaderSimulator(
+        lead,
+        [small()],
+        ["The course file data/scenarios/x.yaml has a problem: boom"],
+        content.bibliography(),
+        content.ui(),
+        {"discussion": "Group discussion"},
+    )
 
 
 def send(w, message):

@@ -52,7 +52,10 @@ def session_data(data_copy):
     return data_copy
 
 
-GOOD = [{"id": "a", "name": "One", "minutes": 5, "cue": "Say hello"}, {"id": "b", "name": "Two", "minutes": 0.05, "cue": ""}]
+GOOD = [
+    {"id": "a", "name": "One", "minutes": 5, "cue": "Say hello"},
+    {"id": "b", "name": "Two", "minutes": 0.05, "cue": ""},
+]
 
 
 def test_clean_plan_keeps_a_good_plan_in_canonical_form():
@@ -145,7 +148,12 @@ def test_from_preset_takes_names_and_cues_from_the_phases_and_the_suggested_minu
     assert t.title == "A short format"
     assert t.plan == [
         {"id": "opening-1", "name": "Opening", "minutes": 3.0, "cue": "Welcome everyone and restate the frame."},
-        {"id": "discussion-2", "name": "Group discussion", "minutes": 25.5, "cue": "What do you imagine the patient felt?"},
+        {
+            "id": "discussion-2",
+            "name": "Group discussion",
+            "minutes": 25.5,
+            "cue": "What do you imagine the patient felt?",
+        },
     ]
 
 
@@ -167,7 +175,12 @@ def test_a_missing_session_file_is_a_content_error(data_copy):
 
 
 def test_a_preset_the_timer_cannot_run_is_a_content_error(session_data):
-    (session_data / "session.yaml").write_text(SESSION.replace("suggested: 3,", "suggested: 0.01,").replace("min: 1, max: 5, suggested: 0.01", "min: 0, max: 5, suggested: 0.01"), encoding="utf-8")
+    (session_data / "session.yaml").write_text(
+        SESSION.replace("suggested: 3,", "suggested: 0.01,").replace(
+            "min: 1, max: 5, suggested: 0.01", "min: 0, max: 5, suggested: 0.01"
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(content.ContentError, match="cannot be timed"):
         timer.phase_timer("short")
 

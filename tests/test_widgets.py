@@ -48,27 +48,60 @@ def esc(text: str) -> str:
 
 # --------------------------------------------------------------------------- BrowserStore
 def test_store_keeps_valid_progress_from_the_browser(store):
-    store.set_state({"progress": {"01_history": {"completed": "2025-01-02"}, "nonsense": {"completed": "2025-01-02"},
-                                  "02_ground_rules": {"completed": "<script>"}}})
+    store.set_state(
+        {
+            "progress": {
+                "01_history": {"completed": "2025-01-02"},
+                "nonsense": {"completed": "2025-01-02"},
+                "02_ground_rules": {"completed": "<script>"},
+            }
+        }
+    )
     assert store.progress == {"01_history": {"completed": "2025-01-02"}}
 
 
 def test_store_keeps_valid_quiz_from_the_browser(store):
-    store.set_state({"quiz": {"01_history": {"q-enid": {"chosen": ["a", "c"], "correct": False, "tries": 2,
-                                                        "first_try": False, "revealed": True},
-                                             "q-bad": {"chosen": ["A"], "correct": True, "tries": 1, "first_try": True, "revealed": False},
-                                             "q-worse": "yes"},
-                              "../etc": {"q-enid": {"chosen": ["a"], "correct": True, "tries": 1, "first_try": True, "revealed": False}}}})
-    assert store.quiz == {"01_history": {"q-enid": {"chosen": ["a", "c"], "correct": False, "tries": 2,
-                                                    "first_try": False, "revealed": True}}}
+    store.set_state(
+        {
+            "quiz": {
+                "01_history": {
+                    "q-enid": {
+                        "chosen": ["a", "c"],
+                        "correct": False,
+                        "tries": 2,
+                        "first_try": False,
+                        "revealed": True,
+                    },
+                    "q-bad": {"chosen": ["A"], "correct": True, "tries": 1, "first_try": True, "revealed": False},
+                    "q-worse": "yes",
+                },
+                "../etc": {
+                    "q-enid": {"chosen": ["a"], "correct": True, "tries": 1, "first_try": True, "revealed": False}
+                },
+            }
+        }
+    )
+    assert store.quiz == {
+        "01_history": {
+            "q-enid": {"chosen": ["a", "c"], "correct": False, "tries": 2, "first_try": False, "revealed": True}
+        }
+    }
 
 
 def test_store_migrates_answers_saved_as_positions(store):
     # Before options had ids the browser kept positions in the file: 0 is the first option (a).
-    store.set_state({"quiz": {"01_history": {"q-enid": {"chosen": [2, 0], "correct": False},
-                                             "q-first-seminars": {"chosen": [0], "correct": True},
-                                             "q-far": {"chosen": [7], "correct": True}},
-                              "02_frame_exercise": {"sc-late": {"chosen": [3], "correct": False}}}})
+    store.set_state(
+        {
+            "quiz": {
+                "01_history": {
+                    "q-enid": {"chosen": [2, 0], "correct": False},
+                    "q-first-seminars": {"chosen": [0], "correct": True},
+                    "q-far": {"chosen": [7], "correct": True},
+                },
+                "02_frame_exercise": {"sc-late": {"chosen": [3], "correct": False}},
+            }
+        }
+    )
     assert store.quiz == {
         "01_history": {
             "q-enid": {"chosen": ["a", "c"], "correct": False, "tries": 1, "first_try": False, "revealed": False},
@@ -76,7 +109,9 @@ def test_store_migrates_answers_saved_as_positions(store):
             "q-far": {"chosen": ["h"], "correct": True, "tries": 1, "first_try": True, "revealed": False},
             "q-first-seminars": {"chosen": ["a"], "correct": True, "tries": 1, "first_try": True, "revealed": False},
         },
-        "02_frame_exercise": {"sc-late": {"chosen": ["d"], "correct": False, "tries": 1, "first_try": False, "revealed": False}},
+        "02_frame_exercise": {
+            "sc-late": {"chosen": ["d"], "correct": False, "tries": 1, "first_try": False, "revealed": False}
+        },
     }
 
 
@@ -88,8 +123,17 @@ def test_store_migrates_positions_to_an_items_own_ids(store, data_copy):
         option["id"] = f"place-{n + 1}"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     store.set_state({"quiz": {"01_history": {raw["items"][0]["id"]: {"chosen": [1], "correct": False}}}})
-    assert store.quiz == {"01_history": {raw["items"][0]["id"]: {"chosen": ["place-2"], "correct": False, "tries": 1,
-                                                                 "first_try": False, "revealed": False}}}
+    assert store.quiz == {
+        "01_history": {
+            raw["items"][0]["id"]: {
+                "chosen": ["place-2"],
+                "correct": False,
+                "tries": 1,
+                "first_try": False,
+                "revealed": False,
+            }
+        }
+    }
 
 
 def test_store_texts_and_status_ignore_wrong_kinds(store):
@@ -107,8 +151,13 @@ def test_mark_complete(store):
 
 
 def entry(chosen, correct, tries=1, first_try=None, revealed=False):
-    return {"chosen": chosen, "correct": correct, "tries": tries,
-            "first_try": correct if first_try is None else first_try, "revealed": revealed}
+    return {
+        "chosen": chosen,
+        "correct": correct,
+        "tries": tries,
+        "first_try": correct if first_try is None else first_try,
+        "revealed": revealed,
+    }
 
 
 def test_record_answer(store):
@@ -144,15 +193,28 @@ def good_export() -> str:
 
 def test_import_counts_what_the_learner_would_count(store, monkeypatch):
     monkeypatch.setattr(store, "send", lambda msg, buffers=None: None)
-    text = json.dumps({
-        "kit": "balint-course-kit", "version": 1,
-        "progress": {m: {"completed": "2025-02-01"} for m in ("01_history", "02_ground_rules", "03_session_structure")},
-        "quiz": {"01_history": {"q-enid": {"chosen": [0], "correct": True}, "q-russia": {"chosen": [1], "correct": False}}},
-        "reflections": {"01_history-roots": {"text": "One."}, "02_ground_rules-frame": {"text": "Two."}},
-        "other": {"theme": "dark"},
-    })
+    text = json.dumps(
+        {
+            "kit": "balint-course-kit",
+            "version": 1,
+            "progress": {
+                m: {"completed": "2025-02-01"} for m in ("01_history", "02_ground_rules", "03_session_structure")
+            },
+            "quiz": {
+                "01_history": {
+                    "q-enid": {"chosen": [0], "correct": True},
+                    "q-russia": {"chosen": [1], "correct": False},
+                }
+            },
+            "reflections": {"01_history-roots": {"text": "One."}, "02_ground_rules-frame": {"text": "Two."}},
+            "other": {"theme": "dark"},
+        }
+    )
     store._on_browser_message(store, {"kind": "import", "text": text}, [])
-    assert store.status == "Imported 3 completed modules, 2 answers, 2 reflections and 1 other item (self-check history, notes, checklists)."
+    assert (
+        store.status
+        == "Imported 3 completed modules, 2 answers, 2 reflections and 1 other item (self-check history, notes, checklists)."
+    )
 
 
 def test_import_good_file_merges_and_reports(store, monkeypatch):
@@ -171,19 +233,31 @@ def test_import_good_file_merges_and_reports(store, monkeypatch):
             "q-enid": {"chosen": ["a", "b", "c"], "correct": True, "tries": 1, "first_try": True, "revealed": False},
         }
     }
-    assert store.status == "Imported 1 completed module, 1 answer, 1 reflection and 0 other items (self-check history, notes, checklists)."
-    assert sent == [{"kind": "write-reflections",
-                     "reflections": {"01_history-roots": {"text": "Private.", "saved": "2025-02-01T09:00"}},
-                     "other": {}}]
+    assert (
+        store.status
+        == "Imported 1 completed module, 1 answer, 1 reflection and 0 other items (self-check history, notes, checklists)."
+    )
+    assert sent == [
+        {
+            "kind": "write-reflections",
+            "reflections": {"01_history-roots": {"text": "Private.", "saved": "2025-02-01T09:00"}},
+            "other": {},
+        }
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "status"),
     [
         ("this is not json", "That file is not one the kit exported (it is not JSON). Nothing was changed."),
-        ('{"kit": "something-else", "version": 1}', "That file was not exported by the Balint Course Kit. Nothing was changed."),
-        ('{"kit": "balint-course-kit", "version": 7}',
-         "That file comes from a different version of the kit and cannot be read. Nothing was changed."),
+        (
+            '{"kit": "something-else", "version": 1}',
+            "That file was not exported by the Balint Course Kit. Nothing was changed.",
+        ),
+        (
+            '{"kit": "balint-course-kit", "version": 7}',
+            "That file comes from a different version of the kit and cannot be read. Nothing was changed.",
+        ),
         ("x" * 2_000_001, "That file is too large to be the kit's export. Nothing was changed."),
     ],
 )
@@ -249,7 +323,7 @@ def test_knowledge_check_has_every_item_and_no_answer_key(check):
     synced = json.dumps(check.get_state())
     assert '"correct"' not in synced
     assert QUIZ["items"][0]["options"][0]["feedback"] not in synced
-    assert check.score == f'Answered 0 of {len(QUIZ["items"])}; correct: 0.'
+    assert check.score == f"Answered 0 of {len(QUIZ['items'])}; correct: 0."
 
 
 def test_first_wrong_try_gives_feedback_on_the_choice_only(check, store):
@@ -258,7 +332,9 @@ def test_first_wrong_try_gives_feedback_on_the_choice_only(check, store):
     press_check(check, "q-first-seminars", ["b"])
     f = check.feedback["q-first-seminars"]
     fb = feedback_text(check, "q-first-seminars")
-    assert f["head"] == "Not quite. Read why, then try again: choose another answer and press Check, or show the answer."
+    assert (
+        f["head"] == "Not quite. Read why, then try again: choose another answer and press Check, or show the answer."
+    )
     assert [e["id"] for e in f["entries"]] == ["b"]
     assert "Your choice, but not right:" in fb and options[1]["feedback"] in fb
     # Nothing in what the browser is sent names the right option or carries its feedback.
@@ -267,7 +343,7 @@ def test_first_wrong_try_gives_feedback_on_the_choice_only(check, store):
     assert '"right": true' not in json.dumps(check.feedback)
     assert f["retry"] is True and f["revealed"] is False
     assert store.quiz == {"01_history": {"q-first-seminars": entry(["b"], False)}}
-    assert check.score == f'Answered 1 of {len(QUIZ["items"])}; correct: 0.'
+    assert check.score == f"Answered 1 of {len(QUIZ['items'])}; correct: 0."
 
 
 def test_second_wrong_try_reveals_the_answer(check, store):
@@ -277,7 +353,9 @@ def test_second_wrong_try_reveals_the_answer(check, store):
     f = check.feedback["q-first-seminars"]
     assert f["head"] == "Not this time. Here is the right answer, and why."
     assert [(e["id"], e["right"], e["tag"]) for e in f["entries"]] == [
-        ("c", False, "Your choice, but not right:"), ("a", True, "The right answer:")]
+        ("c", False, "Your choice, but not right:"),
+        ("a", True, "The right answer:"),
+    ]
     assert options[0]["feedback"] in feedback_text(check, "q-first-seminars")
     assert options[1]["feedback"] not in feedback_text(check, "q-first-seminars")
     assert f["retry"] is False and f["revealed"] is True
@@ -306,7 +384,7 @@ def test_right_after_a_wrong_try(check, store):
     assert options[1]["feedback"] not in fb
     assert check.answers == {"q-first-seminars": ["a"]}
     assert store.quiz == {"01_history": {"q-first-seminars": entry(["a"], True, tries=2, first_try=False)}}
-    assert check.score == f'Answered 1 of {len(QUIZ["items"])}; correct: 1.'
+    assert check.score == f"Answered 1 of {len(QUIZ['items'])}; correct: 1."
 
 
 def test_single_choice_right_answer(check, store):
@@ -320,7 +398,7 @@ def test_single_choice_right_answer(check, store):
     assert check.feedback["q-first-seminars"]["retry"] is False
     assert check.answers == {"q-first-seminars": ["a"]}
     assert store.quiz == {"01_history": {"q-first-seminars": entry(["a"], True)}}
-    assert check.score == f'Answered 1 of {len(QUIZ["items"])}; correct: 1.'
+    assert check.score == f"Answered 1 of {len(QUIZ['items'])}; correct: 1."
 
 
 def test_multiple_choice_partly_right(check, store):
@@ -346,8 +424,10 @@ def test_multiple_choice_partly_right(check, store):
 def test_multiple_choice_all_picks_right_but_not_all(check):
     press_check(check, "q-enid", ["a", "b"])
     f = check.feedback["q-enid"]
-    assert f["head"] == ("Right so far, but not every right option is chosen yet. "
-                         "Try again: add what is missing and press Check, or show the answer.")
+    assert f["head"] == (
+        "Right so far, but not every right option is chosen yet. "
+        "Try again: add what is missing and press Check, or show the answer."
+    )
     assert [e["id"] for e in f["entries"]] == ["a", "b"]
 
 
@@ -385,20 +465,30 @@ def test_hostile_check_messages_are_refused(check, store, msg):
 
 
 def test_answers_set_from_the_browser_are_cleaned(check):
-    check.set_state({"answers": {"q-first-seminars": ["a"], "q-enid": ["x"], "made-up": ["a"], "q-book": "x", "q-russia": [0]}})
+    check.set_state(
+        {"answers": {"q-first-seminars": ["a"], "q-enid": ["x"], "made-up": ["a"], "q-book": "x", "q-russia": [0]}}
+    )
     assert check.answers == {"q-first-seminars": ["a"]}
 
 
 def test_saved_answers_are_restored_when_the_browser_has_loaded(store):
     kc = KnowledgeCheck(content.quiz("01_history"), store, content.ui())
-    store.set_state({"quiz": {"01_history": {"q-first-seminars": entry(["a"], True, tries=2, first_try=False),
-                                             "q-enid": entry(["a", "b", "c"], True),
-                                             "q-budapest-ended": entry(["b"], False)}}})
+    store.set_state(
+        {
+            "quiz": {
+                "01_history": {
+                    "q-first-seminars": entry(["a"], True, tries=2, first_try=False),
+                    "q-enid": entry(["a", "b", "c"], True),
+                    "q-budapest-ended": entry(["b"], False),
+                }
+            }
+        }
+    )
     store.set_state({"loaded": True})
     assert kc.answers == {"q-first-seminars": ["a"], "q-enid": ["a", "b", "c"], "q-budapest-ended": ["b"]}
     assert "Correct." in feedback_text(kc, "q-first-seminars")
     assert kc.feedback["q-budapest-ended"]["retry"] is True  # one wrong try: still to be tried again
-    assert kc.score == f'Answered 3 of {len(QUIZ["items"])}; correct: 2.'
+    assert kc.score == f"Answered 3 of {len(QUIZ['items'])}; correct: 2."
     # Restoring records nothing new: the tries are those saved.
     assert store.quiz["01_history"]["q-first-seminars"]["tries"] == 2
     # The next try after a reload is the second.
@@ -451,7 +541,9 @@ def test_missing_quiz_gives_an_error_panel():
 
 def test_quiz_citing_an_unknown_source(data_copy):
     path = data_copy / "quizzes" / "01_history.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("[dbg-leben-und-werk]", "[no-such-book]", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("[dbg-leben-und-werk]", "[no-such-book]", 1), encoding="utf-8"
+    )
     panel = kit.knowledge_check("01_history")
     assert isinstance(panel, HTML)
     assert "no-such-book" in panel.data
@@ -652,23 +744,41 @@ def test_sources_of_a_missing_notebook():
 
 def test_format_reference():
     ref = content.Reference.model_validate(
-        {"key": "x", "kind": "article", "authors": ["Johnson AH", "Nease DE Jr"], "title": "Balint & co",
-         "year": 2004, "container": "J Balint Soc", "volume": "32", "issue": "2", "pages": "1-5",
-         "doi": "10.1234/jbs.2004", "verified": "doi"}
+        {
+            "key": "x",
+            "kind": "article",
+            "authors": ["Johnson AH", "Nease DE Jr"],
+            "title": "Balint & co",
+            "year": 2004,
+            "container": "J Balint Soc",
+            "volume": "32",
+            "issue": "2",
+            "pages": "1-5",
+            "doi": "10.1234/jbs.2004",
+            "verified": "doi",
+        }
     )
     assert kit.format_reference(ref) == (
-        'Johnson AH, Nease DE Jr (2004). <i>Balint &amp; co</i>. J Balint Soc 32(2):1-5. '
+        "Johnson AH, Nease DE Jr (2004). <i>Balint &amp; co</i>. J Balint Soc 32(2):1-5. "
         '<a href="https://doi.org/10.1234/jbs.2004" rel="noopener" target="_blank">doi:10.1234/jbs.2004</a>'
     )
 
 
 def test_format_reference_marks_an_unverified_entry_with_its_reason():
     ref = content.Reference.model_validate(
-        {"key": "y", "kind": "web", "authors": ["Nobody N"], "title": "Gone", "year": 2001,
-         "url": "https://example.org/gone", "verified": "unverified", "why": "The page could not be seen."}
+        {
+            "key": "y",
+            "kind": "web",
+            "authors": ["Nobody N"],
+            "title": "Gone",
+            "year": 2001,
+            "url": "https://example.org/gone",
+            "verified": "unverified",
+            "why": "The page could not be seen.",
+        }
     )
     assert kit.format_reference(ref) == (
-        'Nobody N (2001). <i>Gone</i>. '
+        "Nobody N (2001). <i>Gone</i>. "
         '<a href="https://example.org/gone" rel="noopener" target="_blank">https://example.org/gone</a> '
         '<span class="kit-unverified"><b>Not verified:</b> The page could not be seen.</span>'
     )

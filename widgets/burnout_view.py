@@ -20,11 +20,35 @@ from .esm import bundle
 from .guard import BrowserSafe
 
 TEXT_KEYS = (
-    "cbi-private", "cbi-score", "cbi-clear", "cbi-save", "cbi-saved", "cbi-results",
-    "cbi-no-score", "cbi-answered", "cbi-threshold", "cbi-history", "cbi-history-empty", "cbi-trend-label",
-    "cbi-export", "cbi-import", "cbi-delete", "cbi-delete-confirm", "cbi-deleted", "cbi-imported",
-    "cbi-import-failed", "cbi-col-date", "cbi-draft-kept", "cbi-result-label", "cbi-help-title",
-    "cbi-unanswered", "cbi-no-score-short", "chart-loading", "chart-unavailable", "storage-failed", "shared-computer",
+    "cbi-private",
+    "cbi-score",
+    "cbi-clear",
+    "cbi-save",
+    "cbi-saved",
+    "cbi-results",
+    "cbi-no-score",
+    "cbi-answered",
+    "cbi-threshold",
+    "cbi-history",
+    "cbi-history-empty",
+    "cbi-trend-label",
+    "cbi-export",
+    "cbi-import",
+    "cbi-delete",
+    "cbi-delete-confirm",
+    "cbi-deleted",
+    "cbi-imported",
+    "cbi-import-failed",
+    "cbi-col-date",
+    "cbi-draft-kept",
+    "cbi-result-label",
+    "cbi-help-title",
+    "cbi-unanswered",
+    "cbi-no-score-short",
+    "chart-loading",
+    "chart-unavailable",
+    "storage-failed",
+    "shared-computer",
 )
 
 
@@ -57,8 +81,13 @@ class BurnoutCheck(BrowserSafe, anywidget.AnyWidget):
                 "cite": cite,
                 "threshold_note": inst.threshold.note if inst.threshold else "",
                 "scales": [
-                    {"id": s.id, "name": s.name, "definition": s.definition, "rule": s.rule_note,
-                     "published": s.rule_published}
+                    {
+                        "id": s.id,
+                        "name": s.name,
+                        "definition": s.definition,
+                        "rule": s.rule_note,
+                        "published": s.rule_published,
+                    }
                     for s in inst.scales
                 ],
             },
@@ -67,7 +96,9 @@ class BurnoutCheck(BrowserSafe, anywidget.AnyWidget):
                     "id": i.id,
                     "scale": names[i.scale],
                     "text": i.text,
-                    "options": [{"label": o.label, "value": o.value} for o in inst.response_set(i.response_set).options],
+                    "options": [
+                        {"label": o.label, "value": o.value} for o in inst.response_set(i.response_set).options
+                    ],
                 }
                 for i in inst.items
             ],
@@ -116,7 +147,9 @@ class BurnoutCheck(BrowserSafe, anywidget.AnyWidget):
             "answers": answers,
             "unanswered": len(inst.items) - len(answers),
             "figure": figures.scale_scores_figure(
-                rows, threshold, t["cbi-threshold"].format(value=f"{threshold:g}") if threshold is not None else "",
+                rows,
+                threshold,
+                t["cbi-threshold"].format(value=f"{threshold:g}") if threshold is not None else "",
                 t["cbi-no-score-short"],
             ),
             "label": t["cbi-result-label"].format(scores=label),

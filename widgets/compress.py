@@ -219,7 +219,8 @@ class GzipCache:
                 self._broken = True
                 log.warning(
                     "Static files are gzipped on every request: their gzip copies cannot be kept in %s (%s).",
-                    self.folder, exc.strerror or type(exc).__name__,
+                    self.folder,
+                    exc.strerror or type(exc).__name__,
                 )
         finally:
             with self._lock:
@@ -286,7 +287,11 @@ def precompressed_handlers(handlers: list) -> list:
     out = []
     made: dict[type, type] = {}
     for pattern, handler, *rest in handlers:
-        if isinstance(handler, type) and issubclass(handler, tornado.web.StaticFileHandler) and not issubclass(handler, Precompressed):
+        if (
+            isinstance(handler, type)
+            and issubclass(handler, tornado.web.StaticFileHandler)
+            and not issubclass(handler, Precompressed)
+        ):
             if handler not in made:
                 made[handler] = type(handler.__name__, (Precompressed, handler), {"__module__": handler.__module__})
             handler = made[handler]

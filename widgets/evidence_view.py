@@ -18,11 +18,35 @@ from .esm import bundle
 from .guard import BrowserSafe
 
 TEXT_KEYS = (
-    "ev-title", "ev-filter-design", "ev-filter-outcome", "ev-filter-country", "ev-all", "ev-showing",
-    "ev-col-study", "ev-col-design", "ev-col-population", "ev-col-n", "ev-col-sessions", "ev-col-measures",
-    "ev-col-result", "ev-not-known", "ev-unknown", "ev-chart-title", "ev-chart-label", "ev-none",
-    "chart-loading", "chart-unavailable", "ev-outcome-empathy", "ev-outcome-burnout", "ev-outcome-wellbeing", "ev-outcome-attitudes",
-    "ev-outcome-professional-identity", "ev-outcome-feasibility", "ev-outcome-other", "ev-no-ci", "ev-reset",
+    "ev-title",
+    "ev-filter-design",
+    "ev-filter-outcome",
+    "ev-filter-country",
+    "ev-all",
+    "ev-showing",
+    "ev-col-study",
+    "ev-col-design",
+    "ev-col-population",
+    "ev-col-n",
+    "ev-col-sessions",
+    "ev-col-measures",
+    "ev-col-result",
+    "ev-not-known",
+    "ev-unknown",
+    "ev-chart-title",
+    "ev-chart-label",
+    "ev-none",
+    "chart-loading",
+    "chart-unavailable",
+    "ev-outcome-empathy",
+    "ev-outcome-burnout",
+    "ev-outcome-wellbeing",
+    "ev-outcome-attitudes",
+    "ev-outcome-professional-identity",
+    "ev-outcome-feasibility",
+    "ev-outcome-other",
+    "ev-no-ci",
+    "ev-reset",
 )
 
 
@@ -31,12 +55,24 @@ def study_rows(ev: Evidence, bib: Bibliography) -> list[dict]:
     rows = []
     for s in ev.studies:
         ref = bib.by_key[s.reference]
-        rows.append({
-            "id": s.id, "title": s.title, "cite": ref.short, "key": s.reference, "link": ref.link or "",
-            "design": s.design, "population": s.population, "country": s.country or "",
-            "n": s.sample_size, "sessions": s.sessions or "", "measures": s.measures, "outcomes": list(s.outcomes),
-            "result": s.main_result, "unknown": s.unknown or "",
-        })
+        rows.append(
+            {
+                "id": s.id,
+                "title": s.title,
+                "cite": ref.short,
+                "key": s.reference,
+                "link": ref.link or "",
+                "design": s.design,
+                "population": s.population,
+                "country": s.country or "",
+                "n": s.sample_size,
+                "sessions": s.sessions or "",
+                "measures": s.measures,
+                "outcomes": list(s.outcomes),
+                "result": s.main_result,
+                "unknown": s.unknown or "",
+            }
+        )
     return rows
 
 
@@ -71,9 +107,12 @@ def explorer(t: UIText, asset_version: str) -> EvidenceExplorer:
     ev = content.evidence()
     bib = content.require_sources(ev.cited_keys(), "evidence.yaml")
     fig = effects_figure(ev, t["ev-no-ci"], bib) or {}
-    effects = [f"{bib.by_key[s.reference].short}, {e.label}: {e.measure} {e.estimate:g}"
-               + (f" ({e.ci_low:g} to {e.ci_high:g})" if e.ci_low is not None else "")
-               for s in ev.studies for e in s.effects]
+    effects = [
+        f"{bib.by_key[s.reference].short}, {e.label}: {e.measure} {e.estimate:g}"
+        + (f" ({e.ci_low:g} to {e.ci_high:g})" if e.ci_low is not None else "")
+        for s in ev.studies
+        for e in s.effects
+    ]
     widget = EvidenceExplorer(
         texts={k: t[k] for k in TEXT_KEYS},
         rows=study_rows(ev, bib),
@@ -90,6 +129,6 @@ def summary_html(t: UIText) -> str:
     points = "".join(f"<li>{html.escape(p)}</li>" for p in ev.summary)
     return (
         f'<section class="kit-card kit-evidence-summary" aria-label="{html.escape(t["ev-summary-title"])}">'
-        f'<h3>{html.escape(t["ev-summary-title"])}</h3><ol>{points}</ol>'
+        f"<h3>{html.escape(t['ev-summary-title'])}</h3><ol>{points}</ol>"
         f'<p class="kit-muted kit-small">{html.escape(t["sim-sources"])} {bib.cite_html(ev.summary_sources)}</p></section>'
     )

@@ -110,7 +110,11 @@ def timeline_figure(tl: Timeline, bib: Bibliography, disputed_label: str = "Sour
             "showlegend": False,
             "hovermode": "closest",
             "hoverlabel": {"align": "left"},
-            "xaxis": {"type": "date", "range": [f"{min(years) - 3}-01-01", f"{max(years) + 3}-12-31"], "showgrid": True},
+            "xaxis": {
+                "type": "date",
+                "range": [f"{min(years) - 3}-01-01", f"{max(years) + 3}-12-31"],
+                "showgrid": True,
+            },
             "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(lanes)), "automargin": True},
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": "rgba(0,0,0,0)",
@@ -118,13 +122,25 @@ def timeline_figure(tl: Timeline, bib: Bibliography, disputed_label: str = "Sour
     }
 
 
-PHASE_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#332288", "#f0e442", "#882255", "#117733"]
+PHASE_COLOURS = [
+    "#0072b2",
+    "#e69f00",
+    "#009e73",
+    "#cc79a7",
+    "#56b4e9",
+    "#d55e00",
+    "#332288",
+    "#f0e442",
+    "#882255",
+    "#117733",
+]
 """One colour per phase of data/session.yaml, in its order (Okabe and Ito's colour-blind safe set,
 with Tol's indigo, wine and green): ten colours told apart by hue and lightness, not ten blues."""
 
 
 def ink(colour: str) -> str:
     """Black or white, whichever reads better on ``colour`` (WCAG contrast of relative luminance)."""
+
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
@@ -168,7 +184,9 @@ def presets_figure(
                     ys.append(preset.title)
                     texts.append(f"{pp.suggested:g}{mark if pp.rounded else ''}")
                     rng = f"{pp.min:g}–{pp.max:g}" if pp.min != pp.max else f"{pp.min:g}"
-                    origin = f" ({kit_label})" if pp.kit_suggestion else f" ({mark} {rounded_label})" if pp.rounded else ""
+                    origin = (
+                        f" ({kit_label})" if pp.kit_suggestion else f" ({mark} {rounded_label})" if pp.rounded else ""
+                    )
                     line = hover.format(phase=names[phase_id], suggested=f"{pp.suggested:g}", range=rng)
                     hovers.append(f"<b>{preset.title}</b><br>{line}{origin}")
                     patterns.append("/" if pp.kit_suggestion else "")
@@ -194,17 +212,34 @@ def presets_figure(
                     "color": colour,
                     "line": {"width": 1, "color": "#ffffff"},
                     # overlay: the phase colour fills the bar and the hatching is drawn on top of it
-                    "pattern": {"shape": patterns, "fillmode": "overlay", "fgcolor": ink(colour), "size": 8, "solidity": 0.15},
+                    "pattern": {
+                        "shape": patterns,
+                        "fillmode": "overlay",
+                        "fgcolor": ink(colour),
+                        "size": 8,
+                        "solidity": 0.15,
+                    },
                 },
             }
         )
+
     # Each format's name above its bar, at the left edge, instead of a tick label that would
     # take a third of the width (the names are long).
     def names(wrap: int | None, size: int, shift: int) -> list[dict]:
         return [
-            {"x": 0, "xref": "paper", "xanchor": "left", "y": title, "yref": "y", "yanchor": "bottom", "yshift": shift,
-             "text": "<b>" + (_wrap(title, wrap) if wrap else title).replace("<br>", "</b><br><b>") + "</b>",
-             "showarrow": False, "align": "left", "font": {"size": size}}
+            {
+                "x": 0,
+                "xref": "paper",
+                "xanchor": "left",
+                "y": title,
+                "yref": "y",
+                "yanchor": "bottom",
+                "yshift": shift,
+                "text": "<b>" + (_wrap(title, wrap) if wrap else title).replace("<br>", "</b><br><b>") + "</b>",
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": size},
+            }
             for title in titles
         ]
 
@@ -216,7 +251,14 @@ def presets_figure(
         "height": 300 + 100 * len(titles),
         "bargap": 0.6,
         "margin": {"l": 6, "r": 6, "t": 50, "b": 60},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "traceorder": "normal", "font": {"size": 12}},
+        "legend": {
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.1,
+            "x": 0,
+            "traceorder": "normal",
+            "font": {"size": 12},
+        },
     }
     return {
         "data": data,
@@ -230,7 +272,14 @@ def presets_figure(
             "annotations": annotations,
             "uniformtext": {"mode": "hide", "minsize": 11},
             "meta": {"kit_narrow": narrow, "kit_narrow_below": 560},
-            "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "traceorder": "normal", "font": {"size": 13}},
+            "legend": {
+                "orientation": "h",
+                "yanchor": "top",
+                "y": -0.12,
+                "x": 0,
+                "traceorder": "normal",
+                "font": {"size": 13},
+            },
             "hovermode": "closest",
             "hoverlabel": {"align": "left"},
             "paper_bgcolor": "rgba(0,0,0,0)",
@@ -270,9 +319,7 @@ def skill_profile_figure(profile: list[tuple[str, float | None]], not_at_stake: 
     }
 
 
-def scenario_map_figure(
-    moments: list[dict], depth: dict[str, int], path: list[str], labels: dict[str, str]
-) -> dict:
+def scenario_map_figure(moments: list[dict], depth: dict[str, int], path: list[str], labels: dict[str, str]) -> dict:
     """The scenario's moments as a left-to-right map, the learner's path drawn over it.
 
     ``moments``: ``[{"id", "hover", "ending", "next": [ids]}]``; ``depth``: column per moment;
@@ -317,10 +364,24 @@ def scenario_map_figure(
 
     return {
         "data": [
-            {"type": "scatter", "mode": "lines", "x": edge_x, "y": edge_y, "hoverinfo": "skip",
-             "line": {"color": "#9aa5b1", "width": 1.5}, "showlegend": False},
-            {"type": "scatter", "mode": "lines", "x": path_x, "y": path_y, "hoverinfo": "skip",
-             "line": {"color": "#b4541d", "width": 4}, "name": labels["path"]},
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": edge_x,
+                "y": edge_y,
+                "hoverinfo": "skip",
+                "line": {"color": "#9aa5b1", "width": 1.5},
+                "showlegend": False,
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": path_x,
+                "y": path_y,
+                "hoverinfo": "skip",
+                "line": {"color": "#b4541d", "width": 4},
+                "name": labels["path"],
+            },
             nodes(lambda m: m["id"] not in on_path and not m["ending"], labels["other"], "#d5dbe1", "circle", 18),
             nodes(lambda m: m["id"] not in on_path and m["ending"], labels["ending"], "#d5dbe1", "square", 18),
             {**nodes(lambda m: m["id"] in on_path, labels["path"], "#b4541d", "circle", 24), "showlegend": False},
@@ -341,8 +402,9 @@ def scenario_map_figure(
 SCALE_COLOURS = ["#0a5a86", "#b4541d", "#2f7d4f"]
 
 
-def scale_scores_figure(rows: list[tuple[str, float | None]], threshold: float | None, threshold_label: str,
-                        no_score: str) -> dict:
+def scale_scores_figure(
+    rows: list[tuple[str, float | None]], threshold: float | None, threshold_label: str, no_score: str
+) -> dict:
     """One bar per scale (0 to 100); a dashed line at the threshold; a scale without a score is named."""
     names = [_wrap(name, 26) for name, _ in rows]
     layout = {
@@ -355,18 +417,42 @@ def scale_scores_figure(rows: list[tuple[str, float | None]], threshold: float |
         "plot_bgcolor": "rgba(0,0,0,0)",
     }
     if threshold is not None:
-        layout["shapes"] = [{"type": "line", "x0": threshold, "x1": threshold, "yref": "paper", "y0": 0, "y1": 1,
-                             "line": {"dash": "dash", "color": "#8a6d00", "width": 2}}]
-        layout["annotations"] = [{"x": threshold, "y": 1.0, "yref": "paper", "yanchor": "bottom", "text": threshold_label,
-                                  "showarrow": False, "font": {"size": 12}}]
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "x0": threshold,
+                "x1": threshold,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"dash": "dash", "color": "#8a6d00", "width": 2},
+            }
+        ]
+        layout["annotations"] = [
+            {
+                "x": threshold,
+                "y": 1.0,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "text": threshold_label,
+                "showarrow": False,
+                "font": {"size": 12},
+            }
+        ]
     return {
-        "data": [{
-            "type": "bar", "orientation": "h", "y": names,
-            "x": [v if v is not None else 0 for _, v in rows],
-            "text": [f"{v:.1f}" if v is not None else no_score for _, v in rows],
-            "textposition": "outside", "cliponaxis": False, "hoverinfo": "skip",
-            "marker": {"color": SCALE_COLOURS[: len(rows)] * (1 + len(rows) // 3)},
-        }],
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": names,
+                "x": [v if v is not None else 0 for _, v in rows],
+                "text": [f"{v:.1f}" if v is not None else no_score for _, v in rows],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hoverinfo": "skip",
+                "marker": {"color": SCALE_COLOURS[: len(rows)] * (1 + len(rows) // 3)},
+            }
+        ],
         "layout": layout,
     }
 
@@ -374,9 +460,17 @@ def scale_scores_figure(rows: list[tuple[str, float | None]], threshold: float |
 def trend_figure(dates: list[str], series: list[tuple[str, list[float | None]]], threshold: float | None) -> dict:
     """Scale scores across attempts, one line per scale; gaps where a scale had no score."""
     data = [
-        {"type": "scatter", "mode": "lines+markers", "name": name, "x": dates, "y": values,
-         "connectgaps": False, "line": {"color": SCALE_COLOURS[n % 3], "width": 2}, "marker": {"size": 8},
-         "hovertemplate": "%{x}: %{y:.1f}<extra>" + name + "</extra>"}
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": dates,
+            "y": values,
+            "connectgaps": False,
+            "line": {"color": SCALE_COLOURS[n % 3], "width": 2},
+            "marker": {"size": 8},
+            "hovertemplate": "%{x}: %{y:.1f}<extra>" + name + "</extra>",
+        }
         for n, (name, values) in enumerate(series)
     ]
     layout = {
@@ -389,13 +483,28 @@ def trend_figure(dates: list[str], series: list[tuple[str, list[float | None]]],
         "plot_bgcolor": "rgba(0,0,0,0)",
     }
     if threshold is not None:
-        layout["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": threshold, "y1": threshold,
-                             "line": {"dash": "dash", "color": "#8a6d00", "width": 2}}]
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "y0": threshold,
+                "y1": threshold,
+                "line": {"dash": "dash", "color": "#8a6d00", "width": 2},
+            }
+        ]
     return {"data": data, "layout": layout}
 
 
-def forest_figure(labels: list[str], estimates: list[float], lows: list[float | None], highs: list[float | None],
-                  measure: str, no_ci: str) -> dict:
+def forest_figure(
+    labels: list[str],
+    estimates: list[float],
+    lows: list[float | None],
+    highs: list[float | None],
+    measure: str,
+    no_ci: str,
+) -> dict:
     """Effect sizes as points with 95% confidence intervals; a point without an interval says so."""
     has_ci = [lo is not None for lo in lows]
     hover = [
@@ -403,15 +512,32 @@ def forest_figure(labels: list[str], estimates: list[float], lows: list[float | 
         for label, est, lo, hi, ok in zip(labels, estimates, lows, highs, has_ci, strict=True)
     ]
     return {
-        "data": [{
-            "type": "scatter", "mode": "markers", "x": estimates, "y": [_wrap(x, 40) for x in labels],
-            "marker": {"size": 11, "color": "#0a5a86", "symbol": ["square" if ok else "diamond-open" for ok in has_ci]},
-            "error_x": {"type": "data", "symmetric": False,
-                        "array": [(hi - est) if ok else 0 for est, hi, ok in zip(estimates, highs, has_ci, strict=True)],
-                        "arrayminus": [(est - lo) if ok else 0 for est, lo, ok in zip(estimates, lows, has_ci, strict=True)],
-                        "color": "#0a5a86", "thickness": 2, "width": 6},
-            "hovertext": hover, "hoverinfo": "text",
-        }],
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": estimates,
+                "y": [_wrap(x, 40) for x in labels],
+                "marker": {
+                    "size": 11,
+                    "color": "#0a5a86",
+                    "symbol": ["square" if ok else "diamond-open" for ok in has_ci],
+                },
+                "error_x": {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [(hi - est) if ok else 0 for est, hi, ok in zip(estimates, highs, has_ci, strict=True)],
+                    "arrayminus": [
+                        (est - lo) if ok else 0 for est, lo, ok in zip(estimates, lows, has_ci, strict=True)
+                    ],
+                    "color": "#0a5a86",
+                    "thickness": 2,
+                    "width": 6,
+                },
+                "hovertext": hover,
+                "hoverinfo": "text",
+            }
+        ],
         "layout": {
             "height": 120 + 60 * len(labels),
             "margin": {"l": 300, "r": 30, "t": 20, "b": 50},

@@ -54,6 +54,7 @@ sent or framed from anywhere but the site itself (``connect-src`` names ``ws:``/
 because older browsers do not count a websocket to the same host as ``'self'``; the
 Host check below keeps a page from reaching another host)."""
 
+
 class SecurityHeaders(tornado.web.OutputTransform):
     """Adds the kit's security headers to every response (see the module docstring)."""
 

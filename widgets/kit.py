@@ -102,12 +102,15 @@ def course_map() -> HTML:
         minutes = html.escape(t["map-minutes"].format(minutes=m.minutes))
         rows.append(
             f'<tr class="kit-map-row"{attr}><td>{m.number}</td>'
-            f"<td>{title}<br><span class=\"kit-muted\">{html.escape(m.summary)}</span>"
+            f'<td>{title}<br><span class="kit-muted">{html.escape(m.summary)}</span>'
             f'<span class="kit-map-meta">{minutes} {status}</span>'
-            f'<details><summary>{html.escape(t["map-objectives"])}</summary><ul>{objectives}</ul></details></td>'
-            f'<td>{minutes}</td><td>{status}</td></tr>'
+            f"<details><summary>{html.escape(t['map-objectives'])}</summary><ul>{objectives}</ul></details></td>"
+            f"<td>{minutes}</td><td>{status}</td></tr>"
         )
-    head = "".join(f"<th scope=\"col\">{html.escape(t[k])}</th>" for k in ("map-col-number", "map-col-module", "map-col-time", "map-col-status"))
+    head = "".join(
+        f'<th scope="col">{html.escape(t[k])}</th>'
+        for k in ("map-col-number", "map-col-module", "map-col-time", "map-col-status")
+    )
     hours = html.escape(t["map-total"].format(minutes=total))
     tools = ""
     if cmap.tools:
@@ -120,7 +123,7 @@ def course_map() -> HTML:
         tools = f'<h3>{html.escape(t["map-tools"])}</h3><ul class="kit-map-tools">{items}</ul>'
     return HTML(
         f'<section class="kit-card kit-course-map"><table class="kit-map-table"><caption class="kit-sr">'
-        f'{html.escape(cmap.title)}</caption><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f"{html.escape(cmap.title)}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         f'<p class="kit-muted">{hours}</p>{tools}</section>'
     )
 
@@ -134,7 +137,9 @@ def timeline() -> HTML:
     spec = figures.timeline_figure(tl, bib, disputed_label=t["timeline-disputed"])
     years = sorted(figures.event_date(e.date).year for e in tl.events)
     label = t["timeline-label"].format(count=len(tl.events), first=years[0], last=years[-1])
-    chart = plot.figure_html(spec, label=label, fallback=t["chart-unavailable"], loading=t["chart-loading"], version=_asset_version())
+    chart = plot.figure_html(
+        spec, label=label, fallback=t["chart-unavailable"], loading=t["chart-loading"], version=_asset_version()
+    )
     lanes = {lane.id: lane.label for lane in tl.lanes}
     items = []
     for e in sorted(tl.events, key=lambda e: figures.event_date(e.date)):
@@ -142,7 +147,7 @@ def timeline() -> HTML:
         dispute = ""
         if e.disputed:
             alts = "; ".join(
-                f'{figures.display_date(a.date)} ({", ".join(html.escape(bib.by_key[k].short) for k in a.sources)})'
+                f"{figures.display_date(a.date)} ({', '.join(html.escape(bib.by_key[k].short) for k in a.sources)})"
                 for a in e.disputed.alternatives
             )
             dispute = (
@@ -155,7 +160,7 @@ def timeline() -> HTML:
         )
     listing = (
         f'<details class="kit-events"><summary>{html.escape(t["timeline-as-list"])}</summary>'
-        f'<dl>{"".join(items)}</dl></details>'
+        f"<dl>{''.join(items)}</dl></details>"
     )
     return HTML(f'<div class="kit-card kit-timeline">{chart.data}{listing}</div>')
 
@@ -186,7 +191,11 @@ class Reflection(BrowserSafe, anywidget.AnyWidget):
     def _python_only(self, proposal):
         # These are set from the course data; the browser has no reason to change them.
         value = proposal["value"]
-        return value if isinstance(value, str) and len(value) <= 4000 else proposal["owner"].trait_defaults(proposal["trait"].name)
+        return (
+            value
+            if isinstance(value, str) and len(value) <= 4000
+            else proposal["owner"].trait_defaults(proposal["trait"].name)
+        )
 
     @traitlets.validate("texts")
     def _valid_texts(self, proposal):
@@ -230,7 +239,9 @@ def complete_module(module_id: str):
         item_ids = None  # no readable knowledge check: nothing to require
     store = get_store(_store_texts(t))
     button = Button(
-        description=t["complete-button"].format(number=number), button_style="primary", layout=w.Layout(width="auto", align_self="flex-start")
+        description=t["complete-button"].format(number=number),
+        button_style="primary",
+        layout=w.Layout(width="auto", align_self="flex-start"),
     )
     button.add_class("kit-complete")
     state = HTMLWidget("")
@@ -398,7 +409,7 @@ def derailments() -> HTML:
     return HTML(
         f'<section class="kit-card kit-derailments" aria-label="{html.escape(t["derail-title"])}">'
         f'<h3>{html.escape(t["derail-skills"])}</h3><ul class="kit-skills">{skills}</ul>'
-        f'<h3>{html.escape(t["derail-title"])}</h3>'
+        f"<h3>{html.escape(t['derail-title'])}</h3>"
         f'<div class="kit-table-wrap"><table class="kit-map-table kit-derail-table"><thead><tr>{head}</tr></thead>'
         f"<tbody>{rows}</tbody></table></div>"
         f'<p class="kit-muted kit-small">{html.escape(lead.synthesis_note)}</p></section>'
@@ -610,7 +621,9 @@ def format_reference(r: content.Reference) -> str:
     if r.note:
         bits.append(f'<span class="kit-muted">{html.escape(r.note)}</span>')
     if r.verified == "unverified":
-        bits.append(f'<span class="kit-unverified"><b>{html.escape(_t()["ref-unverified"])}</b> {html.escape(r.why or "")}</span>')
+        bits.append(
+            f'<span class="kit-unverified"><b>{html.escape(_t()["ref-unverified"])}</b> {html.escape(r.why or "")}</span>'
+        )
     return " ".join(bits)
 
 
@@ -671,7 +684,11 @@ def cited_in_notebook(path: Path) -> set[str]:
 
 
 def _store_texts(t: content.UIText) -> dict:
-    return {k: v for k, v in t.strings.items() if k.startswith(("store-", "export", "import", "delete", "shared-", "storage-"))}
+    return {
+        k: v
+        for k, v in t.strings.items()
+        if k.startswith(("store-", "export", "import", "delete", "shared-", "storage-"))
+    }
 
 
 def _asset_version() -> str:

@@ -83,8 +83,12 @@ def _answer(module: str, item: str, answer, option_ids) -> dict:
 
     Raises ValidationError (or LookupError for a position the item does not have).
     """
-    if isinstance(answer, dict) and isinstance(answer.get("chosen"), list) and set(answer) == {"chosen", "correct"} \
-            and all(type(i) is int for i in answer["chosen"]):
+    if (
+        isinstance(answer, dict)
+        and isinstance(answer.get("chosen"), list)
+        and set(answer) == {"chosen", "correct"}
+        and all(type(i) is int for i in answer["chosen"])
+    ):
         old = _OldQuizAnswer.model_validate(answer)
         ids = (option_ids(module, item) if option_ids else None) or POSITION_IDS
         if any(i >= len(ids) for i in old.chosen):
@@ -195,7 +199,9 @@ def parse_export(text: str, option_ids=None) -> dict:
         raise ImportError_("too-large")
     try:
         raw = json.loads(text)
-        json.dumps(raw, allow_nan=False, ensure_ascii=False).encode("utf-8")  # no NaN, no lone surrogate: it must go back to the page
+        json.dumps(raw, allow_nan=False, ensure_ascii=False).encode(
+            "utf-8"
+        )  # no NaN, no lone surrogate: it must go back to the page
     except (ValueError, RecursionError):
         raise ImportError_("not-json") from None
     if not isinstance(raw, dict) or raw.get("kit") != KIT_ID:

@@ -33,8 +33,12 @@ class KnowledgeCheck(BrowserSafe, anywidget.AnyWidget):
 
     _esm = bundle("dom.js", "shuffle_core.js", "quiz.js")
     title = traitlets.Unicode(help="The quiz's heading.").tag(sync=True)
-    quiz_id = traitlets.Unicode(help="Which quiz this is (its module id): the exercise id of the shuffle.").tag(sync=True)
-    items = traitlets.List(help="[{id, kind, prompt, options: [{id, text}]}] in the file's order: no answer key.").tag(sync=True)
+    quiz_id = traitlets.Unicode(help="Which quiz this is (its module id): the exercise id of the shuffle.").tag(
+        sync=True
+    )
+    items = traitlets.List(help="[{id, kind, prompt, options: [{id, text}]}] in the file's order: no answer key.").tag(
+        sync=True
+    )
     texts = traitlets.Dict(help="Labels from data/ui/en.yaml.").tag(sync=True)
     answers = traitlets.Dict(help="{item_id: [chosen option ids]} as last checked.").tag(sync=True)
     feedback = traitlets.Dict(
@@ -51,7 +55,12 @@ class KnowledgeCheck(BrowserSafe, anywidget.AnyWidget):
             title=quiz.title,
             quiz_id=quiz.module,
             items=[
-                {"id": i.id, "kind": i.kind, "prompt": i.prompt, "options": [{"id": o.id, "text": o.text} for o in i.options]}
+                {
+                    "id": i.id,
+                    "kind": i.kind,
+                    "prompt": i.prompt,
+                    "options": [{"id": o.id, "text": o.text} for o in i.options],
+                }
                 for i in quiz.items
             ],
             texts={k: texts[k] for k in TEXT_KEYS},
@@ -111,7 +120,7 @@ class KnowledgeCheck(BrowserSafe, anywidget.AnyWidget):
         return verdict
 
     def show_answer(self, item_id: str) -> None:
-        """"Show the answer": offered once the learner has tried and is not right."""
+        """ "Show the answer": offered once the learner has tried and is not right."""
         entry = self.entries.get(item_id)
         if entry is None or entry["correct"] or entry["revealed"]:
             return
@@ -141,7 +150,9 @@ class KnowledgeCheck(BrowserSafe, anywidget.AnyWidget):
         revealed = entry["revealed"] and not verdict.correct
         if revealed:
             tag = t["quiz-the-answer"] if item.kind == "single" else t["quiz-missed"]
-            out += [{"id": oid, "right": True, "tag": tag, "option": text[oid], "text": fb} for oid, fb in verdict.missed]
+            out += [
+                {"id": oid, "right": True, "tag": tag, "option": text[oid], "text": fb} for oid, fb in verdict.missed
+            ]
         if verdict.correct:
             head = t["quiz-right"]
         elif revealed:
@@ -153,8 +164,13 @@ class KnowledgeCheck(BrowserSafe, anywidget.AnyWidget):
         self.answers = {**self.answers, item_id: verdict.chosen}
         self.feedback = {
             **self.feedback,
-            item_id: {"correct": verdict.correct, "head": head, "entries": out, "revealed": revealed,
-                      "retry": not verdict.correct and not revealed},
+            item_id: {
+                "correct": verdict.correct,
+                "head": head,
+                "entries": out,
+                "revealed": revealed,
+                "retry": not verdict.correct and not revealed,
+            },
         }
 
     def _on_browser_message(self, widget, msg, buffers):

@@ -50,21 +50,25 @@ def sources_audit_html(t: UIText, format_reference) -> str:
     counts = {way: sum(1 for r in bib.entries if r.verified == way) for way in AUDIT_ORDER}
     rows = "".join(
         f'<tr data-verified="{way}"><th scope="row">{html.escape(t["audit-" + way])}</th><td>{counts[way]}</td></tr>'
-        for way in AUDIT_ORDER if counts[way]
+        for way in AUDIT_ORDER
+        if counts[way]
     )
-    open_refs = sorted((r for r in bib.entries if r.verified == "unverified"),
-                       key=lambda r: (r.authors[0].lower(), r.year or 0, r.title))
+    open_refs = sorted(
+        (r for r in bib.entries if r.verified == "unverified"),
+        key=lambda r: (r.authors[0].lower(), r.year or 0, r.title),
+    )
     items = "".join(f'<li id="audit-{r.key}">{format_reference(r)}</li>' for r in open_refs)
     unverified = (
         f'<h3>{html.escape(t["audit-unverified-title"].format(count=len(open_refs)))}</h3><ul class="kit-audit-open">{items}</ul>'
-        if open_refs else f'<p>{html.escape(t["audit-none-unverified"])}</p>'
+        if open_refs
+        else f"<p>{html.escape(t['audit-none-unverified'])}</p>"
     )
     return (
         f'<section class="kit-card kit-sources-audit" aria-label="{html.escape(t["audit-title"])}">'
-        f'<p>{html.escape(t["audit-intro"].format(count=len(bib.entries)))}</p>'
+        f"<p>{html.escape(t['audit-intro'].format(count=len(bib.entries)))}</p>"
         f'<table class="kit-map-table kit-audit-table"><thead><tr><th scope="col">{html.escape(t["audit-col-how"])}</th>'
         f'<th scope="col">{html.escape(t["audit-col-count"])}</th></tr></thead><tbody>{rows}</tbody></table>'
-        f'{unverified}</section>'
+        f"{unverified}</section>"
     )
 
 
@@ -90,7 +94,8 @@ def glossary_html(t: UIText) -> str:
     letters = sorted(sections)
     alphabet = sorted(set(t["glossary-alphabet"].split()) | set(letters))
     jumps = "".join(
-        f'<li><a href="#glossary-letter-{_slug(x)}">{html.escape(x)}</a></li>' if x in sections
+        f'<li><a href="#glossary-letter-{_slug(x)}">{html.escape(x)}</a></li>'
+        if x in sections
         # A letter no term begins with: shown for the shape of the alphabet, not a link, and not read out.
         else f'<li aria-hidden="true"><span class="kit-glossary-az-none">{html.escape(x)}</span></li>'
         for x in alphabet
@@ -143,35 +148,41 @@ def transcript_html(t: UIText) -> str:
             if current is not None:
                 out.append("</ol>")
             current = turn.phase
-            out.append(f'<h4 class="kit-tr-phase" data-phase="{turn.phase}">{html.escape(phases.get(turn.phase, turn.phase))}</h4><ol class="kit-tr-turns">')
+            out.append(
+                f'<h4 class="kit-tr-phase" data-phase="{turn.phase}">{html.escape(phases.get(turn.phase, turn.phase))}</h4><ol class="kit-tr-turns">'
+            )
         note = ""
         a = turn.annotation
         if a:
             tags = []
             if a.phase:
-                tags.append(f'{html.escape(t["tr-phase"])} {html.escape(phases.get(a.phase, a.phase))}')
+                tags.append(f"{html.escape(t['tr-phase'])} {html.escape(phases.get(a.phase, a.phase))}")
             if a.rule:
-                tags.append(f'{html.escape(t["tr-rule"])} {html.escape(rules.get(a.rule, a.rule))}')
+                tags.append(f"{html.escape(t['tr-rule'])} {html.escape(rules.get(a.rule, a.rule))}")
             if a.skill:
-                tags.append(f'{html.escape(t["tr-skill"])} {html.escape(skills.get(a.skill, a.skill))}')
+                tags.append(f"{html.escape(t['tr-skill'])} {html.escape(skills.get(a.skill, a.skill))}")
             if a.derailment:
-                tags.append(f'{html.escape(t["tr-derailment"])} {html.escape(derailments.get(a.derailment, a.derailment))}')
+                tags.append(
+                    f"{html.escape(t['tr-derailment'])} {html.escape(derailments.get(a.derailment, a.derailment))}"
+                )
             note = (
                 f'<details class="kit-tr-note"><summary>{html.escape(t["tr-why"])}</summary>'
                 f'<p>{html.escape(a.text)}</p><p class="kit-muted kit-small">{" · ".join(tags)}</p></details>'
             )
         cls = "kit-tr-narration" if turn.role == "narration" else f"kit-tr-{turn.role}"
         speaker = "" if turn.role == "narration" else f'<b class="kit-tr-speaker">{html.escape(turn.speaker)}:</b> '
-        out.append(f'<li class="kit-tr-turn {cls}" id="turn-{turn.id}" data-role="{turn.role}">{speaker}{html.escape(turn.text)}{note}</li>')
+        out.append(
+            f'<li class="kit-tr-turn {cls}" id="turn-{turn.id}" data-role="{turn.role}">{speaker}{html.escape(turn.text)}{note}</li>'
+        )
     out.append("</ol>")
     head = f'<p class="kit-muted kit-small">{html.escape(tr.fictional)} {html.escape(tr.setting)}</p>'
     if tr.content_note:
         head = f'<p class="kit-content-note">{html.escape(t["content-note"])} {html.escape(tr.content_note)}</p>' + head
     toggle = (
         f'<p class="kit-tr-toggle"><button type="button" class="jupyter-button kit-tr-all" '
-        f'onclick="var c=this.closest(\'.kit-transcript\');var open=!c.classList.contains(\'kit-tr-open\');'
-        f'c.classList.toggle(\'kit-tr-open\',open);c.querySelectorAll(\'details.kit-tr-note\').forEach(function(d){{d.open=open;}});'
-        f'this.setAttribute(\'aria-pressed\',open?\'true\':\'false\');" aria-pressed="false">{html.escape(t["tr-show-all"])}</button></p>'
+        f"onclick=\"var c=this.closest('.kit-transcript');var open=!c.classList.contains('kit-tr-open');"
+        f"c.classList.toggle('kit-tr-open',open);c.querySelectorAll('details.kit-tr-note').forEach(function(d){{d.open=open;}});"
+        f"this.setAttribute('aria-pressed',open?'true':'false');\" aria-pressed=\"false\">{html.escape(t['tr-show-all'])}</button></p>"
     )
     return (
         f'<section class="kit-card kit-transcript" aria-label="{html.escape(tr.title)}"><h3>{html.escape(tr.title)}</h3>'
@@ -195,15 +206,26 @@ def course_plans_html(t: UIText) -> str:
                 if item.module:
                     m = modules.get(item.module)
                     if m is None:
-                        raise content.ContentError("guide.yaml", f"the plan '{plan.id}' names the module '{item.module}', which is not in the course map")
-                    bits.append(f'<a href="../{m.id}.ipynb">{html.escape(t["plan-module"].format(number=m.number, title=m.title))}</a>')
+                        raise content.ContentError(
+                            "guide.yaml",
+                            f"the plan '{plan.id}' names the module '{item.module}', which is not in the course map",
+                        )
+                    bits.append(
+                        f'<a href="../{m.id}.ipynb">{html.escape(t["plan-module"].format(number=m.number, title=m.title))}</a>'
+                    )
                 if item.preset:
                     if item.preset not in presets:
-                        raise content.ContentError("guide.yaml", f"the plan '{plan.id}' names the format '{item.preset}', which is not in session.yaml")
+                        raise content.ContentError(
+                            "guide.yaml",
+                            f"the plan '{plan.id}' names the format '{item.preset}', which is not in session.yaml",
+                        )
                     bits.append(html.escape(t["plan-timer"].format(title=presets[item.preset])))
                 if item.case:
                     if item.case not in cases:
-                        raise content.ContentError("guide.yaml", f"the plan '{plan.id}' names the case '{item.case}', which is not in data/cases/")
+                        raise content.ContentError(
+                            "guide.yaml",
+                            f"the plan '{plan.id}' names the case '{item.case}', which is not in data/cases/",
+                        )
                     bits.append(html.escape(t["plan-case"].format(case=item.case)))
                 if item.notes:
                     bits.append(f'<span class="kit-muted">{html.escape(item.notes)}</span>')
@@ -213,14 +235,14 @@ def course_plans_html(t: UIText) -> str:
                 f'<h5>{html.escape(s.title)}</h5><table class="kit-map-table kit-plan-table" data-total="{total}">'
                 f'<thead><tr><th scope="col">{html.escape(t["plan-col-min"])}</th><th scope="col">{html.escape(t["plan-col-what"])}</th></tr></thead>'
                 f'<tbody>{"".join(rows)}</tbody><tfoot><tr><td class="kit-plan-min"><b>{total}</b></td>'
-                f'<td><b>{html.escape(t["plan-total"].format(minutes=total))}</b></td></tr></tfoot></table>'
+                f"<td><b>{html.escape(t['plan-total'].format(minutes=total))}</b></td></tr></tfoot></table>"
             )
-        cites = f' ({bib.cite_html(plan.sources)})' if plan.sources else ""
+        cites = f" ({bib.cite_html(plan.sources)})" if plan.sources else ""
         cards.append(
             f'<details class="kit-plan" data-plan="{plan.id}"><summary><b>{html.escape(plan.title)}</b> '
             f'<span class="kit-muted">{html.escape(plan.audience)}</span></summary>'
             f'<p>{html.escape(plan.summary)}</p><p class="kit-suggestion-note kit-small">{html.escape(plan.kit_suggestion)}{cites}</p>'
-            f'{"".join(sessions)}</details>'
+            f"{''.join(sessions)}</details>"
         )
     return f'<section class="kit-card kit-plans">{"".join(cards)}</section>'
 
@@ -243,23 +265,33 @@ def content_notes_html(t: UIText) -> str:
     for entry in g.content_notes:
         if entry.kind == "case":
             if entry.id not in content.case_ids():
-                raise content.ContentError("guide.yaml", f"the content-note list names the case '{entry.id}', which is not in data/cases/")
+                raise content.ContentError(
+                    "guide.yaml", f"the content-note list names the case '{entry.id}', which is not in data/cases/"
+                )
             item = content.case(entry.id)
             title, note = item.title, item.content_note
         elif entry.kind == "scenario":
             if entry.id not in content.scenario_ids():
-                raise content.ContentError("guide.yaml", f"the content-note list names the scenario '{entry.id}', which is not in data/scenarios/")
+                raise content.ContentError(
+                    "guide.yaml",
+                    f"the content-note list names the scenario '{entry.id}', which is not in data/scenarios/",
+                )
             item = content.scenario(entry.id)
             title, note = item.title, item.content_note
         elif entry.kind == "frame-scenario":
             if entry.id not in frames:
-                raise content.ContentError("guide.yaml", f"the content-note list names the frame scenario '{entry.id}', which is not in ground_rules.yaml")
+                raise content.ContentError(
+                    "guide.yaml",
+                    f"the content-note list names the frame scenario '{entry.id}', which is not in ground_rules.yaml",
+                )
             title, note = frames[entry.id].situation, frames[entry.id].content_note
         else:
             tr = content.transcript()
             title, note = tr.title, tr.content_note
         if not note:
-            raise content.ContentError("guide.yaml", f"the content-note list names the {entry.kind} '{entry.id}', which has no content note")
+            raise content.ContentError(
+                "guide.yaml", f"the content-note list names the {entry.kind} '{entry.id}', which has no content note"
+            )
         href, module_id = _CONTENT_NOTE_PAGES[entry.kind]
         m = modules.get(module_id) if module_id else None
         where = t["plan-module"].format(number=m.number, title=m.title) if m else t[f"cn-kind-{entry.kind}"]
@@ -284,16 +316,18 @@ def teaching_notes_html(t: UIText) -> str:
     for note in sorted(g.notes, key=lambda n: n.module):
         m = modules.get(note.module)
         if m is None:
-            raise content.ContentError("guide.yaml", f"the teaching note for '{note.module}' names a module that is not in the course map")
+            raise content.ContentError(
+                "guide.yaml", f"the teaching note for '{note.module}' names a module that is not in the course map"
+            )
 
         def ul(xs):
             return "<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in xs) + "</ul>"
 
         out.append(
             f'<details class="kit-teaching-note" data-module="{m.id}"><summary><b>{m.number}. {html.escape(m.title)}</b></summary>'
-            f'<h5>{html.escape(t["note-aims"])}</h5>{ul(note.aims)}<h5>{html.escape(t["note-questions"])}</h5>{ul(note.questions)}'
-            f'<h5>{html.escape(t["note-misunderstandings"])}</h5>{ul(note.misunderstandings)}'
-            f'<h5>{html.escape(t["note-upset"])}</h5><p>{html.escape(note.upset)}</p></details>'
+            f"<h5>{html.escape(t['note-aims'])}</h5>{ul(note.aims)}<h5>{html.escape(t['note-questions'])}</h5>{ul(note.questions)}"
+            f"<h5>{html.escape(t['note-misunderstandings'])}</h5>{ul(note.misunderstandings)}"
+            f"<h5>{html.escape(t['note-upset'])}</h5><p>{html.escape(note.upset)}</p></details>"
         )
     return f'<section class="kit-card kit-teaching-notes">{"".join(out)}</section>'
 
@@ -302,7 +336,9 @@ class _Page(BrowserSafe, anywidget.AnyWidget):
     _esm = bundle("dom.js", "resources.js")
     mode = traitlets.Unicode().tag(sync=True)
     texts = traitlets.Dict().tag(sync=True)
-    modules = traitlets.List(help="[{id, number, title, minutes, items, item_ids}] from the course map and quizzes").tag(sync=True)
+    modules = traitlets.List(
+        help="[{id, number, title, minutes, items, item_ids}] from the course map and quizzes"
+    ).tag(sync=True)
 
 
 def _modules() -> list[dict]:
@@ -314,8 +350,16 @@ def _modules() -> list[dict]:
             item_ids = [i.id for i in content.quiz(m.id).items]
         except content.ContentError:
             item_ids = []
-        out.append({"id": m.id, "number": m.number, "title": m.title, "minutes": m.minutes,
-                    "items": len(item_ids), "item_ids": item_ids})
+        out.append(
+            {
+                "id": m.id,
+                "number": m.number,
+                "title": m.title,
+                "minutes": m.minutes,
+                "items": len(item_ids),
+                "item_ids": item_ids,
+            }
+        )
     return out
 
 

@@ -36,7 +36,9 @@ def seats(n) -> list[str]:
     if isinstance(n, bool) or not isinstance(n, int):
         raise AssignmentProblem("the number of participants should be a whole number")
     if n < MIN_PARTICIPANTS:
-        raise AssignmentProblem(f"a role-play needs at least {MIN_PARTICIPANTS} people: a leader, a presenter and one member")
+        raise AssignmentProblem(
+            f"a role-play needs at least {MIN_PARTICIPANTS} people: a leader, a presenter and one member"
+        )
     if n > MAX_PARTICIPANTS:
         raise AssignmentProblem(f"the kit seats at most {MAX_PARTICIPANTS} people; split a larger class into groups")
     roles = ["leader"] + (["co-leader"] if n >= CO_LEADER_FROM else []) + ["presenter"]
@@ -51,7 +53,9 @@ def counts(n: int) -> dict[str, int]:
     return {k: c.get(k, 0) for k in ("leader", "co-leader", "presenter", "member", "observer")}
 
 
-def hand_out_behaviours(members: int, behaviour_ids: list[str], share: float = 0.5, rng: random.Random | None = None) -> list[str | None]:
+def hand_out_behaviours(
+    members: int, behaviour_ids: list[str], share: float = 0.5, rng: random.Random | None = None
+) -> list[str | None]:
     """Behaviour prompts for about ``share`` of the members (the kit's suggestion: half), each prompt at most once."""
     rng = rng or random.Random()
     k = min(len(behaviour_ids), int(members * share))
@@ -65,7 +69,8 @@ def matching(cases: list[Case], setting: str = "", theme: str = "", difficulty: 
     """The cases that fit every filter given (an empty filter matches all)."""
     theme = theme.strip().lower()
     return [
-        c for c in cases
+        c
+        for c in cases
         if (not setting or c.setting == setting)
         and (not difficulty or c.difficulty == difficulty)
         and (not theme or any(theme == t.lower() for t in c.themes))

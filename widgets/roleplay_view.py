@@ -24,9 +24,19 @@ TEXT_PREFIXES = ("rp-", "case-", "solo-", "setting-", "difficulty-", "role-")
 
 def case_dict(c: Case) -> dict:
     return {
-        "id": c.id, "title": c.title, "setting": c.setting, "profession": c.profession, "themes": list(c.themes),
-        "difficulty": c.difficulty, "fictional": c.fictional, "content_note": c.content_note or "", "story": c.story,
-        "felt": c.felt, "unsaid": c.unsaid, "request": c.request, "associations": list(c.sample_associations),
+        "id": c.id,
+        "title": c.title,
+        "setting": c.setting,
+        "profession": c.profession,
+        "themes": list(c.themes),
+        "difficulty": c.difficulty,
+        "fictional": c.fictional,
+        "content_note": c.content_note or "",
+        "story": c.story,
+        "felt": c.felt,
+        "unsaid": c.unsaid,
+        "request": c.request,
+        "associations": list(c.sample_associations),
     }
 
 
@@ -71,7 +81,9 @@ class RolePlay(_KitWidget):
     prompts = traitlets.Dict(help="{phase id: {role kind: prompt}}").tag(sync=True)
     online_prompts = traitlets.Dict().tag(sync=True)
     presets = traitlets.List(help="[{id, title, setting}]").tag(sync=True)
-    preset = traitlets.Dict(help="The chosen format: {id, setting, phases: {timer phase id: phase name}}").tag(sync=True)
+    preset = traitlets.Dict(help="The chosen format: {id, setting, phases: {timer phase id: phase name}}").tag(
+        sync=True
+    )
     plan_id = traitlets.Unicode().tag(sync=True)
     seating = traitlets.Dict(help="{roles: [...], behaviours: [...]} or {error}").tag(sync=True)
 
@@ -81,7 +93,9 @@ class RolePlay(_KitWidget):
         session = content.session()
         self._session = session
         super().__init__(
-            texts=texts, cases=cases, broken=broken,
+            texts=texts,
+            cases=cases,
+            broken=broken,
             roles={r.kind: {"name": r.name, "card": r.card, "tips": list(r.tips)} for r in roles.roles},
             behaviours=[{"id": b.id, "name": b.name, "prompt": b.prompt} for b in roles.behaviours],
             prompts={k: dict(v) for k, v in roles.phase_prompts.items()},
@@ -98,17 +112,25 @@ class RolePlay(_KitWidget):
             return
         if message.get("kind") == "seats":
             self.seat(message.get("n"), bool(message.get("behaviours")))
-        elif (message.get("kind") == "preset" and isinstance(message.get("id"), str)
-              and any(p.id == message["id"] for p in self._session.presets)):
+        elif (
+            message.get("kind") == "preset"
+            and isinstance(message.get("id"), str)
+            and any(p.id == message["id"] for p in self._session.presets)
+        ):
             self.timer.set_preset(message["id"])
             self._show_preset(message["id"])
 
     def _show_preset(self, preset_id: str) -> None:
         preset = self._session.preset(preset_id)
         names = {p.id: p.name for p in self._session.phases}
-        self._set(preset={"id": preset.id, "setting": preset.setting,
-                          "phases": {f"{pp.phase}-{i + 1}": names[pp.phase] for i, pp in enumerate(preset.phases)}},
-                  plan_id=self.timer.plan_id)
+        self._set(
+            preset={
+                "id": preset.id,
+                "setting": preset.setting,
+                "phases": {f"{pp.phase}-{i + 1}": names[pp.phase] for i, pp in enumerate(preset.phases)},
+            },
+            plan_id=self.timer.plan_id,
+        )
 
     def seat(self, n, behaviours: bool = False, rng: random.Random | None = None) -> dict:
         try:
@@ -116,7 +138,9 @@ class RolePlay(_KitWidget):
         except roleplay.AssignmentProblem as exc:
             result = {"error": self.texts["rp-seat-problem"].format(problem=str(exc))}
         else:
-            given = roleplay.hand_out_behaviours(seats.count("member"), self._behaviour_ids, rng=rng) if behaviours else []
+            given = (
+                roleplay.hand_out_behaviours(seats.count("member"), self._behaviour_ids, rng=rng) if behaviours else []
+            )
             it = iter(given)
             result = {"roles": seats, "behaviours": [next(it, None) if s == "member" else None for s in seats]}
         self._set(seating=result)

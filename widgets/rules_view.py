@@ -21,7 +21,9 @@ def rule_cards(t: UIText) -> str:
             f'<p class="kit-rule-why"><b>{html.escape(t["rules-why"])}</b> {html.escape(r.why)}</p>'
             f'<p class="kit-muted kit-small">{cites}</p></article>'
         )
-    return f'<section class="kit-card kit-rules" aria-label="{html.escape(t["rules-title"])}">{"".join(cards)}</section>'
+    return (
+        f'<section class="kit-card kit-rules" aria-label="{html.escape(t["rules-title"])}">{"".join(cards)}</section>'
+    )
 
 
 def frame_quiz(t: UIText) -> Quiz:
@@ -62,6 +64,6 @@ def frame_quiz(t: UIText) -> Quiz:
                     "feedback": sc.feedback if right else t["frame-not-this-rule"],
                 }
             )
-        prompt = sc.situation if not sc.content_note else f'{t["content-note"]} {sc.content_note} — {sc.situation}'
+        prompt = sc.situation if not sc.content_note else f"{t['content-note']} {sc.content_note} — {sc.situation}"
         items.append({"id": sc.id, "kind": "single", "prompt": prompt, "options": options, "sources": list(sc.sources)})
     return Quiz.model_validate({"module": "02_frame_exercise", "title": t["frame-title"], "items": items})

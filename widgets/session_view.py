@@ -27,7 +27,10 @@ def phases_table(t: UIText) -> str:
             f'<td role="cell" data-label="{what}">{html.escape(p.what_happens)}</td>'
             f'<td role="cell" data-label="{leader}">{html.escape(p.leader_does)} ({bib.cite_html(p.sources)})</td></tr>'
         )
-    head = "".join(f'<th scope="col" role="columnheader">{html.escape(t[k])}</th>' for k in ("phases-col-number", "phases-col-phase", "phases-col-what", "phases-col-leader"))
+    head = "".join(
+        f'<th scope="col" role="columnheader">{html.escape(t[k])}</th>'
+        for k in ("phases-col-number", "phases-col-phase", "phases-col-what", "phases-col-leader")
+    )
     return (
         f'<section class="kit-card kit-phases"><table class="kit-map-table kit-phases-table" role="table">'
         f'<caption class="kit-sr">{html.escape(t["phases-caption"])}</caption>'
@@ -39,17 +42,27 @@ def presets_chart(t: UIText, version: str) -> str:
     s = content.session()
     bib = content.require_sources(s.cited_keys(), "session.yaml")
     spec = figures.presets_figure(
-        s, kit_label=t["presets-kit-suggestion"], rounded_label=t["presets-rounded"], mark=t["presets-rounded-mark"],
-        axis_title=t["presets-axis"], hover=t["presets-hover"],
+        s,
+        kit_label=t["presets-kit-suggestion"],
+        rounded_label=t["presets-rounded"],
+        mark=t["presets-rounded-mark"],
+        axis_title=t["presets-axis"],
+        hover=t["presets-hover"],
     )
     label = t["presets-label"].format(count=len(s.presets))
-    chart = plot.figure_html(spec, label=label, fallback=t["chart-unavailable"], loading=t["chart-loading"], version=version).data
+    chart = plot.figure_html(
+        spec, label=label, fallback=t["chart-unavailable"], loading=t["chart-loading"], version=version
+    ).data
     names = {p.id: p.name for p in s.phases}
     blocks = []
     for preset in s.presets:
         items = []
         for pp in preset.phases:
-            mark = f' <span class="kit-suggestion">{html.escape(t["presets-kit-suggestion"])}</span>' if pp.kit_suggestion else ""
+            mark = (
+                f' <span class="kit-suggestion">{html.escape(t["presets-kit-suggestion"])}</span>'
+                if pp.kit_suggestion
+                else ""
+            )
             rng = f"{planner.fmt(pp.min)}–{planner.fmt(pp.max)}" if pp.min != pp.max else planner.fmt(pp.min)
             hint = html.escape(t["planner-phase-hint"].format(range=rng, suggested=planner.fmt(pp.suggested)))
             if pp.rounded:
@@ -57,13 +70,15 @@ def presets_chart(t: UIText, version: str) -> str:
             note = f" — {html.escape(pp.note)}" if pp.note else ""
             items.append(f"<li>{html.escape(names[pp.phase])}: {hint}{mark}{note}</li>")
         total = t["presets-total"].format(
-            low=planner.fmt(preset.total_min), high=planner.fmt(preset.total_max), suggested=planner.fmt(preset.total_suggested)
+            low=planner.fmt(preset.total_min),
+            high=planner.fmt(preset.total_max),
+            suggested=planner.fmt(preset.total_suggested),
         )
         blocks.append(
             f'<div class="kit-preset" data-preset="{preset.id}"><h3>{html.escape(preset.title)}</h3>'
             f"<p>{html.escape(preset.description)}</p>"
             f'<p class="kit-muted"><b>{html.escape(t["presets-source-says"])}</b> {html.escape(preset.source_says)} ({bib.cite_html(preset.sources)})</p>'
-            f"<ul>{''.join(items)}</ul><p class=\"kit-muted\">{html.escape(total)}</p></div>"
+            f'<ul>{"".join(items)}</ul><p class="kit-muted">{html.escape(total)}</p></div>'
         )
     listing = f'<details class="kit-presets-list" open><summary>{html.escape(t["presets-as-list"])}</summary>{"".join(blocks)}</details>'
     return f'<div class="kit-card kit-presets">{chart}<p class="kit-muted">{html.escape(t["presets-legend"])}</p>{listing}</div>'
@@ -78,28 +93,54 @@ class PhasePlanner(BrowserSafe, anywidget.AnyWidget):
     """
 
     _esm = bundle("dom.js", "planner_core.js", "planner.js")
-    presets = traitlets.List(help="[{id, title, phases: [{phase, name, min, max, suggested, kit, rounded, colour, ink}]}]").tag(sync=True)
+    presets = traitlets.List(
+        help="[{id, title, phases: [{phase, name, min, max, suggested, kit, rounded, colour, ink}]}]"
+    ).tag(sync=True)
     texts = traitlets.Dict(help="Labels from data/ui/en.yaml (a plural text as {one, other, ...}).").tag(sync=True)
     locale = traitlets.Unicode("en", help="The language of the texts, for Intl.PluralRules.").tag(sync=True)
-    result = traitlets.Dict(help="{head, fits, problems: [str], segments: [{name, minutes, colour}], listing}").tag(sync=True)
+    result = traitlets.Dict(help="{head, fits, problems: [str], segments: [{name, minutes, colour}], listing}").tag(
+        sync=True
+    )
 
     def __init__(self, t: UIText):
         self.t = t
         self.session = content.session()
         self._names = {p.id: p.name for p in self.session.phases}
-        keys = ("planner-title", "planner-explain", "planner-format", "planner-available", "planner-use-suggested",
-                "planner-check", "presets-kit-suggestion", "presets-rounded", "presets-rounded-mark", "planner-phase-hint",
-                "planner-legend-item", "planner-switch-kept", "planner-switch-ask", "planner-switch-phase", "planner-switch-yes", "planner-switch-no")
+        keys = (
+            "planner-title",
+            "planner-explain",
+            "planner-format",
+            "planner-available",
+            "planner-use-suggested",
+            "planner-check",
+            "presets-kit-suggestion",
+            "presets-rounded",
+            "presets-rounded-mark",
+            "planner-phase-hint",
+            "planner-legend-item",
+            "planner-switch-kept",
+            "planner-switch-ask",
+            "planner-switch-phase",
+            "planner-switch-yes",
+            "planner-switch-no",
+        )
         super().__init__(
             presets=[
                 {
                     "id": p.id,
                     "title": p.title,
                     "phases": [
-                        {"phase": pp.phase, "name": self._names[pp.phase], "min": pp.min, "max": pp.max,
-                         "suggested": pp.suggested, "kit": pp.kit_suggestion, "rounded": pp.rounded,
-                         "colour": figures.phase_colour(self.session, pp.phase),
-                         "ink": figures.ink(figures.phase_colour(self.session, pp.phase))}
+                        {
+                            "phase": pp.phase,
+                            "name": self._names[pp.phase],
+                            "min": pp.min,
+                            "max": pp.max,
+                            "suggested": pp.suggested,
+                            "kit": pp.kit_suggestion,
+                            "rounded": pp.rounded,
+                            "colour": figures.phase_colour(self.session, pp.phase),
+                            "ink": figures.ink(figures.phase_colour(self.session, pp.phase)),
+                        }
                         for pp in p.phases
                     ],
                 }
@@ -145,17 +186,31 @@ class PhasePlanner(BrowserSafe, anywidget.AnyWidget):
         for pp in preset.phases:
             value = planner.usable(minutes.get(pp.phase))
             colour = figures.phase_colour(self.session, pp.phase)
-            segments.append({"name": self._names[pp.phase], "minutes": value or 0.0, "counted": value is not None,
-                             "colour": colour, "ink": figures.ink(colour)})
+            segments.append(
+                {
+                    "name": self._names[pp.phase],
+                    "minutes": value or 0.0,
+                    "counted": value is not None,
+                    "colour": colour,
+                    "ink": figures.ink(colour),
+                }
+            )
         # A phase whose entry is not a usable number says so, rather than showing a 0 nobody typed.
-        listing = f'{t["planner-your-plan"]} ' + ", ".join(
-            f'{s["name"]} {planner.fmt(s["minutes"]) if s["counted"] else "(" + t["planner-not-counted"] + ")"}' for s in segments
-        ) + " min."
+        listing = (
+            f"{t['planner-your-plan']} "
+            + ", ".join(
+                f"{s['name']} {planner.fmt(s['minutes']) if s['counted'] else '(' + t['planner-not-counted'] + ')'}"
+                for s in segments
+            )
+            + " min."
+        )
         if problems:
             head = t.plural("planner-problems", len(problems)).format(count=len(problems))
         else:
             total = planner.plan_total(preset, minutes)
-            head = t["planner-fits"].format(total=planner.fmt(total), spare=planner.fmt(planner.usable(available) - total))
+            head = t["planner-fits"].format(
+                total=planner.fmt(total), spare=planner.fmt(planner.usable(available) - total)
+            )
         self.result = {"head": head, "fits": not problems, "problems": lines, "segments": segments, "listing": listing}
         return problems
 
@@ -183,5 +238,13 @@ def which_phase_quiz(t: UIText) -> Quiz:
                         "feedback": t["which-phase-wrong"].format(phase=by_id[pid].name, what=by_id[pid].what_happens),
                     }
                 )
-        items.append({"id": e.id, "kind": "single", "prompt": e.text, "options": options, "sources": list(by_id[e.phase].sources)})
+        items.append(
+            {
+                "id": e.id,
+                "kind": "single",
+                "prompt": e.text,
+                "options": options,
+                "sources": list(by_id[e.phase].sources),
+            }
+        )
     return Quiz.model_validate({"module": "03_which_phase", "title": t["which-phase-title"], "items": items})

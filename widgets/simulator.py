@@ -116,7 +116,7 @@ def _cycle(scenario: Scenario) -> list[str] | None:
         stack.append(mid)
         for c in by_id[mid].choices:
             if state.get(c.next) == 1:
-                return stack[stack.index(c.next):] + [c.next]
+                return stack[stack.index(c.next) :] + [c.next]
             if c.next not in state:
                 found = visit(c.next)
                 if found:

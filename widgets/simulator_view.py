@@ -24,12 +24,38 @@ from .guard import BrowserSafe
 log = logging.getLogger("balint_kit")
 
 TEXT_KEYS = (
-    "sim-title", "sim-intro", "sim-setting-in-person", "sim-setting-online", "sim-setting-student-group",
-    "sim-start", "sim-covers", "sim-you-chose", "sim-group-responds", "sim-why",
-    "sim-ending", "sim-profile", "sim-profile-note", "sim-not-at-stake", "sim-map",
-    "sim-map-label", "sim-path", "sim-replay", "sim-other", "sim-back", "sim-sources", "sim-content-note",
-    "sim-broken", "sim-phase", "chart-loading", "chart-unavailable", "sim-map-other", "sim-map-ending", "sim-skill",
-    "sim-score", "sim-step-of", "sim-choose-label",
+    "sim-title",
+    "sim-intro",
+    "sim-setting-in-person",
+    "sim-setting-online",
+    "sim-setting-student-group",
+    "sim-start",
+    "sim-covers",
+    "sim-you-chose",
+    "sim-group-responds",
+    "sim-why",
+    "sim-ending",
+    "sim-profile",
+    "sim-profile-note",
+    "sim-not-at-stake",
+    "sim-map",
+    "sim-map-label",
+    "sim-path",
+    "sim-replay",
+    "sim-other",
+    "sim-back",
+    "sim-sources",
+    "sim-content-note",
+    "sim-broken",
+    "sim-phase",
+    "chart-loading",
+    "chart-unavailable",
+    "sim-map-other",
+    "sim-map-ending",
+    "sim-skill",
+    "sim-score",
+    "sim-step-of",
+    "sim-choose-label",
 )
 
 
@@ -38,13 +64,23 @@ class LeaderSimulator(BrowserSafe, anywidget.AnyWidget):
 
     _esm = bundle("dom.js", "plotly_load.js", "shuffle_core.js", "simulator.js")
     texts = traitlets.Dict(help="Labels from data/ui/en.yaml.").tag(sync=True)
-    scenarios = traitlets.List(help="[{id, title, setting, summary, covers, content_note}] for the list.").tag(sync=True)
+    scenarios = traitlets.List(help="[{id, title, setting, summary, covers, content_note}] for the list.").tag(
+        sync=True
+    )
     broken = traitlets.List(help="Plain messages for scenario files that could not be read.").tag(sync=True)
     view = traitlets.Dict(help="What the learner sees now; see :meth:`_show`.").tag(sync=True)
     asset_version = traitlets.Unicode("1", help="Cache key for plotly.js.").tag(sync=True)
 
-    def __init__(self, leadership: Leadership, scenarios: list[Scenario], broken: list[str], bib: Bibliography,
-                 texts: UIText, phase_names: dict[str, str], asset_version: str = "1"):
+    def __init__(
+        self,
+        leadership: Leadership,
+        scenarios: list[Scenario],
+        broken: list[str],
+        bib: Bibliography,
+        texts: UIText,
+        phase_names: dict[str, str],
+        asset_version: str = "1",
+    ):
         self._leadership = leadership
         self._by_id = {s.id: s for s in scenarios}
         self._bib = bib
@@ -121,8 +157,12 @@ class LeaderSimulator(BrowserSafe, anywidget.AnyWidget):
             view = {
                 "screen": "end" if run.finished else "play",
                 "scenario": {
-                    "id": sc.id, "title": sc.title, "setting": sc.setting, "summary": sc.summary,
-                    "fictional": sc.fictional, "content_note": sc.content_note or "",
+                    "id": sc.id,
+                    "title": sc.title,
+                    "setting": sc.setting,
+                    "summary": sc.summary,
+                    "fictional": sc.fictional,
+                    "content_note": sc.content_note or "",
                 },
                 "step": len(run.path) + (0 if run.finished else 1),
                 "last": self._feedback,
@@ -157,9 +197,7 @@ class LeaderSimulator(BrowserSafe, anywidget.AnyWidget):
             "map_label": t["sim-map-label"].format(
                 total=len(sc.moments), met=len(met), endings=sum(1 for m in sc.moments if m.ending)
             ),
-            "path": [
-                {"situation": m.situation, "choice": c.text} for m, c in run.chosen()
-            ],
+            "path": [{"situation": m.situation, "choice": c.text} for m, c in run.chosen()],
         }
 
 

@@ -102,12 +102,21 @@ def course_nav(page: str, base_url: str = "/") -> dict:
     try:
         cmap = content.course_map()
     except content.ContentError as exc:
-        return {"title": "Balint Course Kit", "modules": [], "tools": [], "error": str(exc), "current": page, "home": href("index")}
+        return {
+            "title": "Balint Course Kit",
+            "modules": [],
+            "tools": [],
+            "error": str(exc),
+            "current": page,
+            "home": href("index"),
+        }
     modules = [
         {"id": m.id, "number": m.number, "title": m.title, "ready": m.status == "ready", "href": href(m.id)}
         for m in sorted(cmap.modules, key=lambda m: m.number)
     ]
-    tools = [{"id": tool.id, "title": tool.title, "href": href(tool.id), "audience": tool.audience} for tool in cmap.tools]
+    tools = [
+        {"id": tool.id, "title": tool.title, "href": href(tool.id), "audience": tool.audience} for tool in cmap.tools
+    ]
     ready = [m for m in modules if m["ready"]]
     order = [{"id": "index", "title": "Course map", "href": href("index")}] + ready
     ids = [m["id"] for m in order]
@@ -172,7 +181,11 @@ def _error_texts() -> dict[str, str]:
     try:
         strings = content.ui().strings
     except content.ContentError:
-        return {"error-title-other": "Error", "error-other": "The course site could not show this page.", "error-home": "Home"}
+        return {
+            "error-title-other": "Error",
+            "error-other": "The course site could not show this page.",
+            "error-home": "Home",
+        }
     return {k: v for k, v in strings.items() if k.startswith("error-")}
 
 
@@ -229,7 +242,9 @@ class OwnKernelOnly:
         owner = getattr(manager, "owners", {}).get(kernel_id)
         if owner is None or owner != browser_of(self):
             # Said in the request's one access line (widgets/front.py's log_request).
-            self.kit_reason = f"refused a request for a kernel from a browser that did not open it ({type(self).__name__})"
+            self.kit_reason = (
+                f"refused a request for a kernel from a browser that did not open it ({type(self).__name__})"
+            )
             raise tornado.web.HTTPError(403)
 
     def write_error(self, status_code: int, **kwargs):
@@ -344,7 +359,10 @@ class CourseExecutionHandler(OwnKernelOnly, ExecutionRequestHandler):
         km = await ensure_async(self.kernel_manager.get_kernel(self._kernel_id))
         nb = execution_data["nb"]
         self._executor = executor = VoilaExecutor(
-            nb, km=km, config=execution_data["config"], show_tracebacks=execution_data["show_tracebacks"],
+            nb,
+            km=km,
+            config=execution_data["config"],
+            show_tracebacks=execution_data["show_tracebacks"],
             log=_cells_log(self.log),
         )
         executor.kc = await executor.async_start_new_kernel_client()
@@ -373,7 +391,10 @@ class CourseExecutionHandler(OwnKernelOnly, ExecutionRequestHandler):
             if self.ws_connection is None:
                 return  # the page has gone
             await self.write_message(
-                {"action": "execution_result", "payload": {"output_cell": output, "cell_index": index, "total_cell": total}}
+                {
+                    "action": "execution_result",
+                    "payload": {"output_cell": output, "cell_index": index, "total_cell": total},
+                }
             )
 
     def on_close(self) -> None:
@@ -529,7 +550,10 @@ class CappedKernelManager(AsyncMappingKernelManager):
             for kernel_id in list(self._heard):
                 if kernel_id not in self:
                     self._heard.pop(kernel_id, None)
-                elif self._kernel_connections.get(kernel_id, 0) > 0 and now - self._heard[kernel_id] > self.silent_timeout:
+                elif (
+                    self._kernel_connections.get(kernel_id, 0) > 0
+                    and now - self._heard[kernel_id] > self.silent_timeout
+                ):
                     self.log.warning("ended a kernel whose page sent nothing for %d s", self.silent_timeout)
                     self._heard.pop(kernel_id, None)
                     await self._end(kernel_id)
@@ -623,9 +647,14 @@ class CourseVoilaHandler(TornadoVoilaHandler):
         if browser is None:
             if not self.settings["kit_arrivals"].admit(self.request.remote_ip or ""):
                 self.kit_reason = "too many new browsers from one address in a minute: sent the wait page"
-                self._plain_page(429, "too-many-new-title", "The course is busy", "too-many-new-message",
-                                 "Many new browsers opened the course from your network in the last minute. "
-                                 "Please wait a minute and try again; nothing you have done so far is lost.")
+                self._plain_page(
+                    429,
+                    "too-many-new-title",
+                    "The course is busy",
+                    "too-many-new-message",
+                    "Many new browsers opened the course from your network in the last minute. "
+                    "Please wait a minute and try again; nothing you have done so far is lost.",
+                )
                 return
             browser = secrets.token_urlsafe(18)
             self.set_signed_cookie(
@@ -643,8 +672,13 @@ class CourseVoilaHandler(TornadoVoilaHandler):
         except KernelCapReached:
             # Voila starts the kernel before it writes any of the page, so the answer is still ours.
             self.kit_reason = f"kernel cap of {self.kernel_manager.max_kernels} reached: sent the busy page"
-            self._plain_page(503, "busy-title", "The course is busy", "busy-message",
-                             "The course is busy. Please try again in a minute.")
+            self._plain_page(
+                503,
+                "busy-title",
+                "The course is busy",
+                "busy-message",
+                "The course is busy. Please try again in a minute.",
+            )
         finally:
             _page_browser.reset(token)
 
@@ -705,8 +739,12 @@ def set_poll_token(handler: tornado.web.RequestHandler) -> None:
         return
     value = handler.create_signed_value(POLL_TOKEN_COOKIE, secrets.token_urlsafe(18)).decode("ascii")
     handler.set_cookie(
-        POLL_TOKEN_COOKIE, value, path=handler.settings.get("base_url", "/"), samesite="Lax",
-        expires_days=POLL_TOKEN_DAYS, secure=handler.request.protocol == "https",
+        POLL_TOKEN_COOKIE,
+        value,
+        path=handler.settings.get("base_url", "/"),
+        samesite="Lax",
+        expires_days=POLL_TOKEN_DAYS,
+        secure=handler.request.protocol == "https",
     )
 
 
@@ -1233,7 +1271,11 @@ class CourseVoila(Voila):
             (url_path_join(base, r"/voila/tree(.*)"), LandingRedirect),
             # Only a template's static/ folder is public (stock Voila answers 500 for anything else).
             (url_path_join(base, r"/voila/templates/(?![^/]+/static/).*"), NotFound),
-            (url_path_join(base, r"/kit/static/plotly/(plotly\.min\.js)"), PlotlyHandler, {"path": str(PLOTLY.path.parent)}),
+            (
+                url_path_join(base, r"/kit/static/plotly/(plotly\.min\.js)"),
+                PlotlyHandler,
+                {"path": str(PLOTLY.path.parent)},
+            ),
             (url_path_join(base, r"/kit/static/(.*)"), KitStaticHandler, {"path": str(STATIC)}),
         ]
         # The class poll: one store per server, opened here (nothing is connected until first use).

@@ -113,8 +113,11 @@ class BrowserStore(BrowserSafe, anywidget.AnyWidget):
 
 def _forms(value) -> bool:
     """Plural forms of a text: {category: text}, with "other" (see content.UIText)."""
-    return (isinstance(value, dict) and isinstance(value.get("other"), str)
-            and all(k in content.PLURAL_FORMS and isinstance(v, str) for k, v in value.items()))
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("other"), str)
+        and all(k in content.PLURAL_FORMS and isinstance(v, str) for k, v in value.items())
+    )
 
 
 def option_ids(module_id: str, item_id: str) -> list[str] | None:

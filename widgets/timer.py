@@ -32,8 +32,6 @@ MAX_MINUTES = 240
 MAX_TEXT = 300
 
 
-
-
 class PlanError(ValueError):
     """A plan that the timer cannot run; ``str()`` says why in plain words."""
 
@@ -58,7 +56,11 @@ def clean_plan(value) -> list[dict]:
                 raise PlanError(f"phase {i + 1}: the {label} must be text of at most {MAX_TEXT} characters")
         if not name.strip():
             raise PlanError(f"phase {i + 1} has no name")
-        if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or (isinstance(minutes, float) and not math.isfinite(minutes)):
+        if (
+            isinstance(minutes, bool)
+            or not isinstance(minutes, (int, float))
+            or (isinstance(minutes, float) and not math.isfinite(minutes))
+        ):
             raise PlanError(f"phase {i + 1}: the minutes must be a number")
         if not MIN_MINUTES <= minutes <= MAX_MINUTES:
             raise PlanError(f"phase {i + 1}: the minutes must be from {MIN_MINUTES} to {MAX_MINUTES}")
@@ -82,7 +84,12 @@ def preset_plan(preset_id: str) -> tuple[str, list[dict]]:
     for i, pp in enumerate(preset.phases):
         phase = session.phase(pp.phase)
         plan.append(
-            {"id": f"{pp.phase}-{i + 1}", "name": _shorten(phase.name), "minutes": pp.suggested, "cue": _shorten(pp.cue or phase.cue)}
+            {
+                "id": f"{pp.phase}-{i + 1}",
+                "name": _shorten(phase.name),
+                "minutes": pp.suggested,
+                "cue": _shorten(pp.cue or phase.cue),
+            }
         )
     try:
         return preset.title, clean_plan(plan)
@@ -92,6 +99,7 @@ def preset_plan(preset_id: str) -> tuple[str, list[dict]]:
 
 def _timer_texts() -> dict:
     return {k: v for k, v in content.ui().strings.items() if k.startswith("timer-")}
+
 
 # The timer's look, built on the kit's CSS variables (static/kit.css) so that it follows the
 # light and dark themes. Warnings change the text as well as the colour.
@@ -185,7 +193,9 @@ class PhaseTimer(guard.BrowserSafe, anywidget.AnyWidget):
     _esm = bundle("dom.js", "timer_core.js", "timer_view.js")  # the pure core first, then the view that uses it
     _css = _CSS
     plan = traitlets.List(help="[{id, name, minutes, cue}]: the phases in order.").tag(sync=True)
-    plan_id = traitlets.Unicode("plan", help="Names the plan; the browser keeps the timer's state under it.").tag(sync=True)
+    plan_id = traitlets.Unicode("plan", help="Names the plan; the browser keeps the timer's state under it.").tag(
+        sync=True
+    )
     title = traitlets.Unicode("", help="The timer's heading.").tag(sync=True)
     texts = traitlets.Dict(help="Labels and messages (the timer-* keys of data/ui/en.yaml).").tag(sync=True)
 
@@ -215,7 +225,11 @@ class PhaseTimer(guard.BrowserSafe, anywidget.AnyWidget):
     @traitlets.validate("plan_id")
     def _valid_plan_id(self, proposal):
         value = proposal["value"]
-        ok = isinstance(value, str) and 0 < len(value) <= 80 and all((c.isascii() and c.isalnum()) or c in "-_" for c in value)
+        ok = (
+            isinstance(value, str)
+            and 0 < len(value) <= 80
+            and all((c.isascii() and c.isalnum()) or c in "-_" for c in value)
+        )
         return self._keep("plan_id", value) if ok else self._previous("plan_id")
 
     @traitlets.validate("title")
@@ -229,7 +243,9 @@ class PhaseTimer(guard.BrowserSafe, anywidget.AnyWidget):
         value = proposal["value"]
         if not isinstance(value, dict):
             return self._previous("texts")
-        return self._keep("texts", {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str) and len(v) <= 4000})
+        return self._keep(
+            "texts", {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str) and len(v) <= 4000}
+        )
 
     # -- building
     @classmethod

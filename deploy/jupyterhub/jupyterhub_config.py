@@ -68,11 +68,7 @@ c.Spawner.start_timeout = 120
 # The class poll is shared by the whole cohort, so every learner's server must use one store:
 # PostgreSQL (BALINT_KIT_POLL_URL=postgresql://...) on a hub, or one SQLite file all servers
 # can write (BALINT_KIT_POLL_DB). Without either, each learner would have a poll of their own.
-c.Spawner.environment = {
-    k: os.environ[k]
-    for k in ("BALINT_KIT_POLL_URL", "BALINT_KIT_POLL_DB")
-    if k in os.environ
-}
+c.Spawner.environment = {k: os.environ[k] for k in ("BALINT_KIT_POLL_URL", "BALINT_KIT_POLL_DB") if k in os.environ}
 # Each learner answers a class once (the servers run with CourseVoila.poll_one_per_login); the
 # poll keeps a keyed hash of who has answered, apart from the answers, under one secret that all
 # the servers share and the database never holds: BALINT_KIT_POLL_SECRET if set, else a file
@@ -96,9 +92,7 @@ c.JupyterHub.bind_url = os.environ.get("BALINT_KIT_HUB_URL", "http://127.0.0.1:8
 # configurable-http-proxy from the npm registry: node_modules/ of the kit (`npm ci`), else PATH.
 _chp = KIT / "node_modules" / ".bin" / "configurable-http-proxy"
 c.ConfigurableHTTPProxy.command = [
-    str(_chp)
-    if _chp.exists()
-    else (shutil.which("configurable-http-proxy") or "configurable-http-proxy")
+    str(_chp) if _chp.exists() else (shutil.which("configurable-http-proxy") or "configurable-http-proxy")
 ]
 # Stop every learner's server and the proxy when the hub stops.
 c.JupyterHub.cleanup_servers = True

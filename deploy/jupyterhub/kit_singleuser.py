@@ -59,7 +59,9 @@ class HubCourseVoila(site.CourseVoila):
 
     name = "balint-course-hub"
     # Every learner is a login here: the poll takes one response per login per class.
-    poll_one_per_login = Bool(True, config=True, help="One response per login per class (every learner is a login here).")
+    poll_one_per_login = Bool(
+        True, config=True, help="One response per login per class (every learner is a login here)."
+    )
     # Behind the hub's proxy the Host is the hub's public name, and every request needs the hub's
     # login, so a rebound name (evil.example pointed at the hub) reaches only the login page.
     allowed_hosts = List(Unicode(), ["*"], config=True, help="Host names the server answers to; '*': any.")
@@ -102,11 +104,7 @@ def main() -> None:
     # started us (LocalProcessSpawner starts in the learner's home).
     os.chdir(site.ROOT)
     ours = str(site.ROOT / "share" / "jupyter")
-    rest = [
-        p
-        for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep)
-        if p and p != ours
-    ]
+    rest = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != ours]
     os.environ["JUPYTER_PATH"] = os.pathsep.join([ours, *rest])
     HubCourseVoila.launch_instance(argv=hub_argv(dict(os.environ), sys.argv[1:]))
 

@@ -25,9 +25,7 @@ IMAGE_ROOT = "/srv/balint-course-kit"  # where the Dockerfile puts the kit
 
 
 def _name(spec: str) -> str:
-    return (
-        re.split(r"[<>=!~ \[;]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
-    )
+    return re.split(r"[<>=!~ \[;]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +40,7 @@ def hub_config(tmp_path_factory):
     here = os.getcwd()
     os.chdir(tmp_path_factory.mktemp("hub-cwd"))
     try:
-        return PyFileConfigLoader(
-            "jupyterhub_config.py", path=str(DEPLOY / "jupyterhub")
-        ).load_config()
+        return PyFileConfigLoader("jupyterhub_config.py", path=str(DEPLOY / "jupyterhub")).load_config()
     finally:
         os.chdir(here)
 
@@ -89,21 +85,14 @@ def test_the_hub_config_starts_the_course_site_as_each_learners_server(hub_confi
     assert Path(cmd[-1]) == DEPLOY / "jupyterhub" / "kit_singleuser.py"
     assert Path(cmd[-1]).is_file()
     assert hub_config.Spawner.default_url == "/voila/render/index.ipynb"
-    assert any(
-        a.startswith("--CourseVoila.max_kernels=") for a in hub_config.Spawner.args
-    )
+    assert any(a.startswith("--CourseVoila.max_kernels=") for a in hub_config.Spawner.args)
     names = [s["name"] for s in hub_config.JupyterHub.services]
     assert names == ["idle-culler"]
-    assert (
-        Path(hub_config.ConfigurableHTTPProxy.command[0]).name
-        == "configurable-http-proxy"
-    )
+    assert Path(hub_config.ConfigurableHTTPProxy.command[0]).name == "configurable-http-proxy"
 
 
 def test_the_launcher_serves_where_the_hub_says():
-    spec = importlib.util.spec_from_file_location(
-        "kit_singleuser", DEPLOY / "jupyterhub" / "kit_singleuser.py"
-    )
+    spec = importlib.util.spec_from_file_location("kit_singleuser", DEPLOY / "jupyterhub" / "kit_singleuser.py")
     launcher = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(launcher)
     argv = launcher.hub_argv(
@@ -121,9 +110,7 @@ def test_the_launcher_serves_where_the_hub_says():
 def test_the_launcher_puts_the_hubs_login_and_the_learners_cap_in_force(monkeypatch):
     """Configured as the hub starts it, from the repository's voila.json (cap 40 for `make serve`)
     and the hub config's arguments: the cap is the learner's, the login the hub's."""
-    spec = importlib.util.spec_from_file_location(
-        "kit_singleuser", DEPLOY / "jupyterhub" / "kit_singleuser.py"
-    )
+    spec = importlib.util.spec_from_file_location("kit_singleuser", DEPLOY / "jupyterhub" / "kit_singleuser.py")
     launcher = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(launcher)
     monkeypatch.chdir(ROOT)
@@ -153,11 +140,7 @@ def test_kubernetes_runs_the_same_server_as_the_hub_config(values, hub_config, p
 
 def test_kubernetes_gives_each_learner_room_for_their_kernel_cap(values):
     single = values["singleuser"]
-    cap = int(
-        next(
-            a for a in single["cmd"] if a.startswith("--CourseVoila.max_kernels=")
-        ).split("=")[1]
-    )
+    cap = int(next(a for a in single["cmd"] if a.startswith("--CourseVoila.max_kernels=")).split("=")[1])
     # Measured (docs/benchmarks.md, Capacity): about 160 MB for the site and 70 MB per page kernel.
     assert _bytes(single["memory"]["limit"]) >= 160e6 + cap * 70e6
     assert _bytes(single["memory"]["guarantee"]) <= _bytes(single["memory"]["limit"])
@@ -171,9 +154,7 @@ def test_kubernetes_culls_idle_learners_as_the_hub_config_does(values, hub_confi
     assert f"--cull-every={cull['every']}" in command
 
 
-def test_the_image_installs_the_kit_with_the_hub_and_postgres_extras(
-    dockerfile, values, project
-):
+def test_the_image_installs_the_kit_with_the_hub_and_postgres_extras(dockerfile, values, project):
     # The same Python as the conda/Binder environment.
     python = re.search(r"^FROM python:(\d+\.\d+)", dockerfile, re.MULTILINE).group(1)
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
@@ -185,9 +166,7 @@ def test_the_image_installs_the_kit_with_the_hub_and_postgres_extras(
     assert {"hub", "postgres"} <= extras <= set(project["optional-dependencies"])
     # The JupyterHub pinned in the image is one the hub extra allows.
     pinned = re.search(r"ARG JUPYTERHUB_VERSION=(\d+)\.", dockerfile).group(1)
-    spec = next(
-        d for d in project["optional-dependencies"]["hub"] if _name(d) == "jupyterhub"
-    )
+    spec = next(d for d in project["optional-dependencies"]["hub"] if _name(d) == "jupyterhub")
     low, high = re.search(r">=(\d+),<(\d+)", spec).groups()
     assert int(low) <= int(pinned) < int(high)
     cmd = json.loads(re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE).group(1))
@@ -218,18 +197,14 @@ def test_binder_serves_the_course_as_voila_json_does(voila, project):
         "progressive_rendering",
     ):
         assert ours[key] == shipped[key], key
-    assert (
-        ROOT / "share" / "jupyter" / "voila" / "templates" / ours["template"]
-    ).is_dir()
+    assert (ROOT / "share" / "jupyter" / "voila" / "templates" / ours["template"]).is_dir()
     km = binder["MappingKernelManager"]
     assert km["cull_idle_timeout"] > 0 and km["cull_interval"] > 0
     assert km["cull_connected"] is False
     # The landing page the Binder link in docs/deploying.md opens.
     assert (ROOT / "course" / "index.ipynb").is_file()
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    python = next(
-        d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python=")
-    )
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python="))
     minimum = re.match(r">=(\d+)\.(\d+)", project["requires-python"]).groups()
     assert tuple(map(int, python.split("=")[1].split("."))) >= tuple(map(int, minimum))
 
@@ -239,7 +214,5 @@ def test_the_npm_proxy_is_pinned_and_locked():
     version = package["devDependencies"]["configurable-http-proxy"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", version), "pinned to one version"
     lock = json.loads((ROOT / "package-lock.json").read_text())
-    assert (
-        lock["packages"]["node_modules/configurable-http-proxy"]["version"] == version
-    )
+    assert lock["packages"]["node_modules/configurable-http-proxy"]["version"] == version
     assert lock["packages"][""]["devDependencies"] == package["devDependencies"]

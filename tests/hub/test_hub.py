@@ -55,9 +55,7 @@ CHP = ROOT / "node_modules" / ".bin" / "configurable-http-proxy"
 LEARNERS = ("alice", "bob", "carol")
 PASSWORD = secrets.token_urlsafe(12)
 MARK = "BALINT_KIT_HUB_TEST"
-UI = yaml.safe_load((ROOT / "data" / "ui" / "en.yaml").read_text(encoding="utf-8"))[
-    "strings"
-]
+UI = yaml.safe_load((ROOT / "data" / "ui" / "en.yaml").read_text(encoding="utf-8"))["strings"]
 
 TEST_CONFIG = """\
 # The shipped configuration, then what a test machine needs instead of system users and PAM.
@@ -84,9 +82,7 @@ class Hub:
 
     def __init__(self, folder: Path):
         if not CHP.exists():
-            pytest.fail(
-                "configurable-http-proxy is not in node_modules/: run `make test`, which runs `npm ci`"
-            )
+            pytest.fail("configurable-http-proxy is not in node_modules/: run `make test`, which runs `npm ci`")
         self.folder = folder
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -181,11 +177,7 @@ class Hub:
         ids = set()
         for child in self.server_of(user).children(recursive=True):
             try:
-                ids.update(
-                    re.findall(
-                        r"kernel-([0-9a-f-]{36})\.json", " ".join(child.cmdline())
-                    )
-                )
+                ids.update(re.findall(r"kernel-([0-9a-f-]{36})\.json", " ".join(child.cmdline())))
             except psutil.NoSuchProcess:
                 continue
         return ids
@@ -202,11 +194,7 @@ class Hub:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
         deadline = time.time() + 10
-        left = [
-            p
-            for p in {**self._seen, **{p.pid: p for p in self.processes()}}.values()
-            if _alive(p)
-        ]
+        left = [p for p in {**self._seen, **{p.pid: p for p in self.processes()}}.values() if _alive(p)]
         while left and time.time() < deadline:
             time.sleep(0.2)
             left = [p for p in left if _alive(p)]
@@ -242,9 +230,7 @@ def hub(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.fail(
-            "Debian's chromium is not installed: run `make test`, which installs it"
-        )
+        pytest.fail("Debian's chromium is not installed: run `make test`, which installs it")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
@@ -260,9 +246,7 @@ def log_in(page, hub: Hub, user: str) -> None:
 
 
 def wait_for_course_map(page, user: str) -> None:
-    page.wait_for_url(
-        re.compile(rf"/user/{user}/voila/render/index\.ipynb$"), timeout=120_000
-    )
+    page.wait_for_url(re.compile(rf"/user/{user}/voila/render/index\.ipynb$"), timeout=120_000)
     wait_rendered(page, timeout=120_000, ready=".kit-course-map")
 
 
@@ -279,9 +263,7 @@ def expect_forbidden(page, watch: Watch, url: str) -> None:
 
 
 def kit_keys(page) -> list[str]:
-    return page.evaluate(
-        "() => Object.keys(localStorage).filter(k => k.startsWith('balint-kit')).sort()"
-    )
+    return page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('balint-kit')).sort()")
 
 
 @pytest.fixture(scope="module")
@@ -299,9 +281,7 @@ def learners(hub, browser):
             log_in(out[user]["page"], hub, user)
         for user in LEARNERS:
             wait_for_course_map(out[user]["page"], user)
-        print(
-            f"three learners on the course map {time.monotonic() - started:.1f} s after logging in together"
-        )
+        print(f"three learners on the course map {time.monotonic() - started:.1f} s after logging in together")
         yield out
     finally:
         close_browsers(out)
@@ -317,9 +297,7 @@ def close_browsers(learners: dict) -> None:
         learner["watch"].check()
 
 
-def test_each_learner_lands_on_the_course_map_in_their_own_server_with_their_own_kernel(
-    hub, learners
-):
+def test_each_learner_lands_on_the_course_map_in_their_own_server_with_their_own_kernel(hub, learners):
     page_kernels = {}
     for user in LEARNERS:
         page = learners[user]["page"]
@@ -334,11 +312,7 @@ def test_each_learner_lands_on_the_course_map_in_their_own_server_with_their_own
 
     servers = {user: hub.server_of(user) for user in LEARNERS}
     for user, server in servers.items():
-        kernels = [
-            c
-            for c in server.children(recursive=True)
-            if "ipykernel_launcher" in " ".join(c.cmdline())
-        ]
+        kernels = [c for c in server.children(recursive=True) if "ipykernel_launcher" in " ".join(c.cmdline())]
         mb = [round(p.memory_info().rss / 1e6) for p in [server, *kernels]]
         print(f"{user}: server {mb[0]} MB, {len(kernels)} kernel(s) {mb[1:]} MB")
     assert len({s.pid for s in servers.values()}) == 3
@@ -360,12 +334,7 @@ def test_each_learner_lands_on_the_course_map_in_their_own_server_with_their_own
 
     # The hub's proxy is configurable-http-proxy from node_modules/, serving on 127.0.0.1 only.
     proxies = [
-        p
-        for p in hub.processes()
-        if any(
-            str(CHP) in part or "configurable-http-proxy" in part
-            for part in p.cmdline()
-        )
+        p for p in hub.processes() if any(str(CHP) in part or "configurable-http-proxy" in part for part in p.cmdline())
     ]
     assert len(proxies) == 1, [p.cmdline() for p in proxies]
     assert str(ROOT / "node_modules") in " ".join(proxies[0].cmdline())
@@ -407,9 +376,7 @@ def test_the_cohort_shares_one_class_poll_through_their_own_servers(hub, learner
     server is answered through the others (as the page's scripts do it, with the _xsrf cookie)."""
 
     def call(user, path, body=None, key=None):
-        return learners[user]["page"].evaluate(
-            POLL_FETCH, [f"/user/{user}/kit/poll/{path}", body, key]
-        )
+        return learners[user]["page"].evaluate(POLL_FETCH, [f"/user/{user}/kit/poll/{path}", body, key])
 
     status, opened = call("alice", "classes", "{}")
     assert status == 201, opened
@@ -436,9 +403,7 @@ def test_the_cohort_shares_one_class_poll_through_their_own_servers(hub, learner
         new = watch.errors[before:]
         assert all("status of 409" in e for e in new), new
         del watch.errors[before:]
-    status, results = call(
-        "alice", f"classes/{opened['code']}/results", None, opened["key"]
-    )
+    status, results = call("alice", f"classes/{opened['code']}/results", None, opened["key"])
     assert status == 200 and results["responses"] == 3, results
 
 
@@ -455,9 +420,7 @@ def test_the_class_poll_answers_only_a_learner_logged_in_to_the_hub(hub, learner
     classes = f"{hub.url}/user/alice/kit/poll/classes"
 
     # Alice, logged in, opens a class as her page's script does (the _xsrf cookie echoed in X-XSRFToken).
-    status, opened = alice["page"].evaluate(
-        POLL_FETCH, ["/user/alice/kit/poll/classes", "{}", None]
-    )
+    status, opened = alice["page"].evaluate(POLL_FETCH, ["/user/alice/kit/poll/classes", "{}", None])
     assert status == 201, opened
     assert sorted(opened) == ["code", "key"]
     assert re.fullmatch("[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}", opened["code"])
@@ -508,17 +471,13 @@ def test_the_class_poll_answers_only_a_learner_logged_in_to_the_hub(hub, learner
 
     # Alice reads the results as her page's script does (the class key, no X-XSRFToken; Chromium
     # sends "Sec-Fetch-Mode: cors" to 127.0.0.1, as to an HTTPS site) ...
-    status, results = alice["page"].evaluate(
-        POLL_FETCH, [f"/user/alice/kit/poll/classes/{code}/results", None, key]
-    )
+    status, results = alice["page"].evaluate(POLL_FETCH, [f"/user/alice/kit/poll/classes/{code}/results", None, key])
     assert (status, results) == (
         200,
         {"responses": 0, "threshold": 5, "shown": False, "statements": None},
     )
     # ... and as a browser sends it to a plain-HTTP site: with her cookies and no Sec-Fetch-* headers.
-    r = alice["context"].request.get(
-        f"{classes}/{code}/results", headers={"X-Kit-Class-Key": key}, max_redirects=0
-    )
+    r = alice["context"].request.get(f"{classes}/{code}/results", headers={"X-Kit-Class-Key": key}, max_redirects=0)
     assert (r.status, r.json()) == (
         200,
         {"responses": 0, "threshold": 5, "shown": False, "statements": None},
@@ -532,30 +491,20 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def test_each_learners_browser_data_is_kept_apart_and_the_shared_computer_warning_shows(
-    hub, learners
-):
+def test_each_learners_browser_data_is_kept_apart_and_the_shared_computer_warning_shows(hub, learners):
     # Each learner completes module 1 in their own browser: the key carries their path.
     for user in LEARNERS:
-        learners[user]["page"].goto(
-            f"{hub.url}/user/{user}/voila/render/01_history.ipynb", wait_until="commit"
-        )
+        learners[user]["page"].goto(f"{hub.url}/user/{user}/voila/render/01_history.ipynb", wait_until="commit")
     for user in LEARNERS:
         page = learners[user]["page"]
         wait_rendered(page, timeout=120_000)
-        assert (
-            page.evaluate("() => window.balintKit.progressKey")
-            == f"balint-kit:v1:/user/{user}/:progress"
-        )
+        assert page.evaluate("() => window.balintKit.progressKey") == f"balint-kit:v1:/user/{user}/:progress"
         try_every_question(page, "01_history")  # a module is marked complete once its check is tried
         page.locator(".kit-complete").click()
         page.wait_for_selector(".kit-complete-state .kit-right")
         keys = kit_keys(page)
         assert f"balint-kit:v1:/user/{user}/:progress" in keys, keys
-        assert all(
-            k.startswith(f"balint-kit:v1:/user/{user}/:")
-            for k in keys
-        ), keys
+        assert all(k.startswith(f"balint-kit:v1:/user/{user}/:") for k in keys), keys
         # The data panel at the end of the module warns about shared computers.
         panel = page.locator(".kit-store-card")
         panel.scroll_into_view_if_needed()
@@ -570,10 +519,7 @@ def test_each_learners_browser_data_is_kept_apart_and_the_shared_computer_warnin
     page.wait_for_url(re.compile(r"/hub/(login|logout)"), timeout=30_000)
     log_in(page, hub, "bob")
     wait_for_course_map(page, "bob")
-    assert (
-        page.evaluate("() => window.balintKit.progressKey")
-        == "balint-kit:v1:/user/bob/:progress"
-    )
+    assert page.evaluate("() => window.balintKit.progressKey") == "balint-kit:v1:/user/bob/:progress"
     # Alice's progress is still in this browser, under her path only; Bob's map does not show it.
     assert "balint-kit:v1:/user/alice/:progress" in kit_keys(page)
     assert page.locator('.kit-map-row[data-kit-progress="01_history"]').count() == 1
@@ -583,9 +529,7 @@ def test_each_learners_browser_data_is_kept_apart_and_the_shared_computer_warnin
     wait_rendered(page, timeout=120_000, ready=".kit-store-card")
     page.wait_for_selector(".kit-mydata-table, .kit-mydata-empty", timeout=60_000)
     # At most the light/dark choice, which the site keeps for the whole browser, not per learner.
-    kinds = page.eval_on_selector_all(
-        ".kit-mydata-table tbody tr", "rows => rows.map(r => r.dataset.kind)"
-    )
+    kinds = page.eval_on_selector_all(".kit-mydata-table tbody tr", "rows => rows.map(r => r.dataset.kind)")
     assert set(kinds) <= {"theme"}, kinds
     warning = page.locator(".kit-mydata-shared")
     assert warning.is_visible()
@@ -600,12 +544,8 @@ def test_each_learners_browser_data_is_kept_apart_and_the_shared_computer_warnin
 
 
 def test_stopping_the_hub_stops_every_process_it_started(hub, learners):
-    assert (
-        len(hub.processes()) >= 1 + 1 + 3 + 3
-    )  # hub, proxy, three servers, their kernels
-    close_browsers(
-        learners
-    )  # before the hub goes, so that its going is no error of theirs
+    assert len(hub.processes()) >= 1 + 1 + 3 + 3  # hub, proxy, three servers, their kernels
+    close_browsers(learners)  # before the hub goes, so that its going is no error of theirs
     started = time.monotonic()
     killed = hub.stop()
     print(f"the hub stopped in {time.monotonic() - started:.1f} s")

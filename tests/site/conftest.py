@@ -46,8 +46,15 @@ def free_port() -> int:
 class Server:
     """A running course site."""
 
-    def __init__(self, extra_args: list[str] | None = None, log_name: str = "server.log", root: str | Path = "course",
-                 data: Path | None = None, env: dict[str, str] | None = None, port: int | None = None):
+    def __init__(
+        self,
+        extra_args: list[str] | None = None,
+        log_name: str = "server.log",
+        root: str | Path = "course",
+        data: Path | None = None,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+    ):
         # ``port``: start on this port (a server restarted where the learners' pages expect it);
         # the server then fails if the port is taken rather than move to another one.
         self.port = port or free_port()
@@ -58,12 +65,23 @@ class Server:
         self.log_path = ROOT / "artifacts" / log_name
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "widgets.site", str(root), f"--port={self.port}", "--no-browser", *(extra_args or [])],
+            [
+                sys.executable,
+                "-m",
+                "widgets.site",
+                str(root),
+                f"--port={self.port}",
+                "--no-browser",
+                *(extra_args or []),
+            ],
             cwd=ROOT,
             # Without PYTEST_CURRENT_TEST: ipykernel does not forward a kernel's stderr descriptor to
             # the page when it sees it, and the site is to run as `make serve` runs it.
-            env={**{k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"},
-                 **({"BALINT_KIT_DATA": str(data)} if data else {}), **(env or {})},
+            env={
+                **{k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"},
+                **({"BALINT_KIT_DATA": str(data)} if data else {}),
+                **(env or {}),
+            },
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
@@ -145,7 +163,9 @@ def watched_context(browser, watch):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
 
     def route(r):
-        if re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]", r.request.url) or r.request.url.startswith(("data:", "blob:")):
+        if re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]", r.request.url) or r.request.url.startswith(
+            ("data:", "blob:")
+        ):
             r.continue_()
         else:
             watch.outside.append(r.request.url)
@@ -200,7 +220,9 @@ def screenshot(page, name: str) -> Path:
     charts = page.locator(".kit-chart")
     for i in range(charts.count()):  # charts load plotly.js once they come near the screen
         charts.nth(i).scroll_into_view_if_needed()
-        page.locator(".kit-chart").nth(i).and_(page.locator(".js-plotly-plot")).wait_for(state="attached", timeout=60_000)
+        page.locator(".kit-chart").nth(i).and_(page.locator(".js-plotly-plot")).wait_for(
+            state="attached", timeout=60_000
+        )
     page.evaluate("document.getElementById('rendered_cells').scrollTop = 0")
     height = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
     size = page.viewport_size
@@ -217,7 +239,10 @@ def assert_no_error_output(page) -> None:
     assert "Error displaying widget" not in text
     assert "Traceback" not in text
     assert page.locator('[data-mime-type="application/vnd.jupyter.stderr"]').count() == 0
-    assert page.locator('[data-mime-type="application/vnd.jupyter.error"], .jp-OutputArea-output.jp-mod-error').count() == 0
+    assert (
+        page.locator('[data-mime-type="application/vnd.jupyter.error"], .jp-OutputArea-output.jp-mod-error').count()
+        == 0
+    )
     assert page.locator(".kit-error").count() == 0, page.locator(".kit-error").first.inner_text()
 
 

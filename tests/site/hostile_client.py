@@ -40,7 +40,9 @@ class Browser:
 
     def shutdown(self, kernel_id: str) -> int:
         xsrf = self.http.cookies.get("_xsrf", "")
-        return self.http.post(f"{self.url}/voila/api/shutdown/{kernel_id}", headers={"X-XSRFToken": xsrf}, timeout=30).status_code
+        return self.http.post(
+            f"{self.url}/voila/api/shutdown/{kernel_id}", headers={"X-XSRFToken": xsrf}, timeout=30
+        ).status_code
 
     def run_cells(self, kernel_id: str, timeout: float = 120) -> int:
         """What the page does after it loads: ask the server to run the notebook's cells; the count of results."""
@@ -63,8 +65,9 @@ class Browser:
     def _connect(self, path: str) -> websocket.WebSocket:
         url = self.url.replace("http://", "ws://") + path
         try:
-            return websocket.create_connection(url, cookie=self.cookie_header(), timeout=60,
-                                               origin=self.url, suppress_origin=False)
+            return websocket.create_connection(
+                url, cookie=self.cookie_header(), timeout=60, origin=self.url, suppress_origin=False
+            )
         except websocket.WebSocketBadStatusException as e:
             raise RefusedError(e.status_code) from None
 
@@ -79,11 +82,25 @@ class Channels:
 
     def send(self, msg_type: str, content: dict, channel: str = "shell", metadata: dict | None = None) -> str:
         msg_id = uuid.uuid4().hex
-        self.ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": msg_type, "session": self.session, "username": "",
-                       "date": "2026-01-01T00:00:00Z", "version": "5.3"},
-            "parent_header": {}, "metadata": metadata or {}, "content": content, "channel": channel, "buffers": [],
-        }))
+        self.ws.send(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": msg_type,
+                        "session": self.session,
+                        "username": "",
+                        "date": "2026-01-01T00:00:00Z",
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": metadata or {},
+                    "content": content,
+                    "channel": channel,
+                    "buffers": [],
+                }
+            )
+        )
         return msg_id
 
     def until(self, predicate, timeout: float = 30) -> dict | None:
@@ -102,12 +119,23 @@ class Channels:
 
     def idle_after(self, msg_id: str, timeout: float = 30) -> bool:
         """Wait for the kernel to have handled the message (its 'idle' status for it)."""
-        return self.until(lambda m: m.get("msg_type") == "status" and m.get("parent_header", {}).get("msg_id") == msg_id
-                          and m["content"].get("execution_state") == "idle", timeout) is not None
+        return (
+            self.until(
+                lambda m: (
+                    m.get("msg_type") == "status"
+                    and m.get("parent_header", {}).get("msg_id") == msg_id
+                    and m["content"].get("execution_state") == "idle"
+                ),
+                timeout,
+            )
+            is not None
+        )
 
     def info(self, timeout: float = 30) -> dict | None:
         msg_id = self.send("kernel_info_request", {})
-        return self.until(lambda m: m.get("msg_type") == "kernel_info_reply" and m["parent_header"].get("msg_id") == msg_id, timeout)
+        return self.until(
+            lambda m: m.get("msg_type") == "kernel_info_reply" and m["parent_header"].get("msg_id") == msg_id, timeout
+        )
 
     def close(self) -> None:
         self.ws.close()

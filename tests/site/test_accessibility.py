@@ -126,7 +126,10 @@ def test_every_page_passes_axe_in_both_themes_and_reads_on_a_phone(site, browser
     page.evaluate("() => { const c = document.getElementById('rendered_cells'); if (c) c.scrollTop = c.scrollHeight; }")
     page.wait_for_timeout(1500)
     for theme in ("light", "dark"):
-        page.evaluate("t => { document.documentElement.setAttribute('data-kit-theme', t); window.dispatchEvent(new CustomEvent('kit-theme', {detail: t})); }", theme)
+        page.evaluate(
+            "t => { document.documentElement.setAttribute('data-kit-theme', t); window.dispatchEvent(new CustomEvent('kit-theme', {detail: t})); }",
+            theme,
+        )
         page.wait_for_timeout(300)
         assert axe_violations(page) == [], theme
     page.evaluate("() => document.documentElement.setAttribute('data-kit-theme', 'light')")
@@ -147,7 +150,9 @@ def test_every_page_passes_axe_in_both_themes_and_reads_on_a_phone(site, browser
     page.wait_for_timeout(500)
     assert_fits(page, "390 px")
     if page_id == "index":
-        assert page.evaluate("() => { const t = document.querySelector('.kit-course-map table'); return t.scrollWidth <= t.clientWidth; }")
+        assert page.evaluate(
+            "() => { const t = document.querySelector('.kit-course-map table'); return t.scrollWidth <= t.clientWidth; }"
+        )
         assert page.locator(".kit-map-meta .kit-status").first.is_visible()
     rows = page.evaluate(
         "() => Array.from(document.querySelectorAll('.kit-ge-scale')).map(s => new Set(Array.from(s.querySelectorAll('input')).map(i => Math.round(i.getBoundingClientRect().top))).size)"

@@ -47,8 +47,11 @@ def check(page, item: str, option: str, expect: str) -> str:
     """Choose ``option`` (an id) in ``item``, press Check, wait for ``expect`` in the feedback; the feedback."""
     page.locator(f'{item} input[value="{option}"]').check()
     page.locator(f"{item} .kit-check").click()
-    page.wait_for_function("([s, t]) => document.querySelector(s + ' .kit-feedback-area').innerText.includes(t)",
-                           arg=[item, expect], timeout=30_000)
+    page.wait_for_function(
+        "([s, t]) => document.querySelector(s + ' .kit-feedback-area').innerText.includes(t)",
+        arg=[item, expect],
+        timeout=30_000,
+    )
     return page.locator(f"{item} .kit-feedback-area").inner_text()
 
 
@@ -84,8 +87,17 @@ def test_two_learners_see_two_orders_and_are_graded_alike(site, browser, watch):
         assert "In London" in fa and "In Budapest" not in fa and "Right. After returning to Budapest" not in fa
         for p in (pa, pb):
             assert p.locator(f"{ITEM} .kit-show-answer").is_visible()
-            want = {"01_history": {"q-first-seminars": {
-                "chosen": ["b"], "correct": False, "tries": 1, "first_try": False, "revealed": False}}}
+            want = {
+                "01_history": {
+                    "q-first-seminars": {
+                        "chosen": ["b"],
+                        "correct": False,
+                        "tries": 1,
+                        "first_try": False,
+                        "revealed": False,
+                    }
+                }
+            }
             assert stored(p, "quiz", want) == want
         shot(pa.locator(ITEM), "quiz-first-wrong-try-light")
         # Right at the second try: the same for both.
@@ -94,8 +106,17 @@ def test_two_learners_see_two_orders_and_are_graded_alike(site, browser, watch):
         assert fa == fb and "Right. After returning to Budapest" in fa
         for p in (pa, pb):
             assert not p.locator(f"{ITEM} .kit-show-answer").is_visible()
-            want = {"01_history": {"q-first-seminars": {
-                "chosen": ["a"], "correct": True, "tries": 2, "first_try": False, "revealed": False}}}
+            want = {
+                "01_history": {
+                    "q-first-seminars": {
+                        "chosen": ["a"],
+                        "correct": True,
+                        "tries": 2,
+                        "first_try": False,
+                        "revealed": False,
+                    }
+                }
+            }
             assert stored(p, "quiz", want) == want
         for p, seed in ((pa, SEED_A), (pb, SEED_B)):
             assert p.evaluate(f"() => localStorage.getItem({json.dumps(KEY + 'order-seed')})") == seed
@@ -111,8 +132,10 @@ def test_the_other_exercises_and_the_simulator_are_in_each_learners_order(site, 
     phase = '.kit-quiz[data-quiz="03_which_phase"] .kit-quiz-item[data-item="who-has-a-case"]'
     incident = '.kit-quiz[data-quiz="06_online_incidents"] .kit-quiz-item[data-item="camera-off"]'
     try:
-        for ctx, want in ((a, {frame: "acdb", phase: "abcd", incident: "cdba", "sim": "dabc"}),
-                          (b, {frame: "abdc", phase: "dcab", incident: "acbd", "sim": "dbca"})):
+        for ctx, want in (
+            (a, {frame: "acdb", phase: "abcd", incident: "cdba", "sim": "dabc"}),
+            (b, {frame: "abdc", phase: "dcab", incident: "acbd", "sim": "dbca"}),
+        ):
             p = open_page(ctx, site, "02_ground_rules")
             assert "".join(shown(p, frame)) == want[frame]
             p = open_page(ctx, site, "03_session_structure")
@@ -142,14 +165,17 @@ def test_a_reload_keeps_the_order_the_answer_and_the_reveal(site, browser, watch
     ctx = learner(browser, watch)  # a new learner: the browser makes its own seed
     try:
         page = open_page(ctx, site, "01_history")
-        items = page.eval_on_selector_all('.kit-quiz[data-quiz="01_history"] .kit-quiz-item', "els => els.map(e => e.dataset.item)")
+        items = page.eval_on_selector_all(
+            '.kit-quiz[data-quiz="01_history"] .kit-quiz-item', "els => els.map(e => e.dataset.item)"
+        )
         before = {i: shown(page, f'.kit-quiz-item[data-item="{i}"]') for i in items}
         assert stored(page, "order-seed") is None  # a visit alone stores nothing
         wrong = next(o for o in before["q-first-seminars"] if o != "a")
         check(page, ITEM, wrong, "Your choice, but not right:")
         page.locator(f"{ITEM} .kit-show-answer").click()
-        page.wait_for_function("s => document.querySelector(s + ' .kit-feedback-area').innerText.includes('The right answer:')",
-                               arg=ITEM)
+        page.wait_for_function(
+            "s => document.querySelector(s + ' .kit-feedback-area').innerText.includes('The right answer:')", arg=ITEM
+        )
         text = page.locator(f"{ITEM} .kit-feedback-area").inner_text()
         assert text.startswith("Not this time. Here is the right answer, and why.")
         assert "Right. After returning to Budapest" in text
@@ -163,12 +189,20 @@ def test_a_reload_keeps_the_order_the_answer_and_the_reveal(site, browser, watch
 
         page.reload()
         wait_rendered(page)
-        page.wait_for_function("s => document.querySelector(s + ' .kit-feedback-area').innerText.includes('The right answer:')",
-                               arg=ITEM, timeout=30_000)
+        page.wait_for_function(
+            "s => document.querySelector(s + ' .kit-feedback-area').innerText.includes('The right answer:')",
+            arg=ITEM,
+            timeout=30_000,
+        )
         assert {i: shown(page, f'.kit-quiz-item[data-item="{i}"]') for i in items} == before
         assert page.locator(f'{ITEM} input[value="{wrong}"]').is_checked()
         assert stored(page, "quiz")["01_history"]["q-first-seminars"] == {
-            "chosen": [wrong], "correct": False, "tries": 1, "first_try": False, "revealed": True}  # kept before the reload
+            "chosen": [wrong],
+            "correct": False,
+            "tries": 1,
+            "first_try": False,
+            "revealed": True,
+        }  # kept before the reload
         # Another item, wrong once in dark: the first-wrong-try screen.
         other = '.kit-quiz-item[data-item="q-budapest-ended"]'
         check(page, other, "b", "Your choice, but not right:")
@@ -183,11 +217,22 @@ def test_answers_saved_as_positions_still_load(site, browser, watch):
     ctx = learner(browser, watch, quiz={"01_history": {"q-first-seminars": {"chosen": [1], "correct": False}}})
     try:
         page = open_page(ctx, site, "01_history")
-        page.wait_for_function("s => document.querySelector(s + ' .kit-feedback-area').innerText.length > 0", arg=ITEM,
-                               timeout=30_000)
+        page.wait_for_function(
+            "s => document.querySelector(s + ' .kit-feedback-area').innerText.length > 0", arg=ITEM, timeout=30_000
+        )
         assert page.locator(f'{ITEM} input[value="b"]').is_checked()
         assert "In London" in page.locator(f"{ITEM} .kit-feedback-area").inner_text()
-        want = {"01_history": {"q-first-seminars": {"chosen": ["b"], "correct": False, "tries": 1, "first_try": False, "revealed": False}}}
+        want = {
+            "01_history": {
+                "q-first-seminars": {
+                    "chosen": ["b"],
+                    "correct": False,
+                    "tries": 1,
+                    "first_try": False,
+                    "revealed": False,
+                }
+            }
+        }
         assert stored(page, "quiz", want) == want  # written back in today's format
     finally:
         ctx.close()

@@ -46,19 +46,27 @@ def test_a_module_is_complete_only_once_its_knowledge_check_is_tried_and_can_be_
     button = page.locator(".kit-complete")
     state = page.locator(".kit-complete-state")
     count = page.locator("#kit-nav-count")
-    page.wait_for_function("t => document.querySelector('.kit-complete-missing')?.innerText === t", arg=f"{total} questions of {total} not yet tried.")
+    page.wait_for_function(
+        "t => document.querySelector('.kit-complete-missing')?.innerText === t",
+        arg=f"{total} questions of {total} not yet tried.",
+    )
     assert button.is_disabled()
     assert "once you have tried every question of its knowledge check" in state.inner_text()
     assert count.inner_text() == "0 of 8 modules completed"
     # All but three tried (first options, right or wrong): refused, three missing.
     try_every_question(page, "01_history", leave=3)
-    page.wait_for_function("() => document.querySelector('.kit-complete-missing')?.innerText.startsWith('3 questions of')")
+    page.wait_for_function(
+        "() => document.querySelector('.kit-complete-missing')?.innerText.startsWith('3 questions of')"
+    )
     assert state.inner_text().endswith(f"3 questions of {total} not yet tried.")
     assert button.is_disabled()
     button.click(force=True)  # a click on the refused button changes nothing
     assert page.evaluate("() => Object.keys(localStorage).filter(k => k.endsWith(':progress'))") == []
     try_every_question(page, "01_history", leave=1)
-    page.wait_for_function("t => document.querySelector('.kit-complete-missing')?.innerText === t", arg=f"1 question of {total} not yet tried.")
+    page.wait_for_function(
+        "t => document.querySelector('.kit-complete-missing')?.innerText === t",
+        arg=f"1 question of {total} not yet tried.",
+    )
     _card_shot(page, "completion-missing")
     # Every question tried: allowed.
     try_every_question(page, "01_history")
@@ -77,7 +85,9 @@ def test_a_module_is_complete_only_once_its_knowledge_check_is_tried_and_can_be_
     # Unmark: the tick and the count go, and the module can be marked again.
     button.click()
     page.wait_for_function("() => document.getElementById('kit-nav-count').innerText === '0 of 8 modules completed'")
-    page.wait_for_function("() => !document.querySelector('.kit-nav a[href$=\"/01_history.ipynb\"]').classList.contains('kit-done')")
+    page.wait_for_function(
+        "() => !document.querySelector('.kit-nav a[href$=\"/01_history.ipynb\"]').classList.contains('kit-done')"
+    )
     assert button.inner_text() == "Mark module 1 as complete"
     assert not button.is_disabled()
     assert_no_error_output(page)
@@ -165,7 +175,10 @@ def test_the_completion_record_in_both_themes(site, context):
         f"{len(ids) - 4} of {len(ids)} questions right at the first try"
     )
     # An answer whose question is no longer in the quiz is not counted.
-    assert page.locator('.kit-record-table tr[data-module="03_session_structure"] td').nth(3).inner_text() == "not yet tried"
+    assert (
+        page.locator('.kit-record-table tr[data-module="03_session_structure"] td').nth(3).inner_text()
+        == "not yet tried"
+    )
     for theme in ("light", "dark"):
         _theme(page, theme)
         screenshot(page, f"record-{theme}")
@@ -188,7 +201,10 @@ def test_visiting_modules_5_and_6_stores_nothing(site, context, module):
         page.locator('.kit-pledge [data-field="group"]').fill("Tuesday group")
         page.locator(".kit-checklist input[type=checkbox]").first.check()
         page.wait_for_function("() => Object.keys(localStorage).length === 2")
-        assert sorted(k.rsplit(":", 1)[1] for k in page.evaluate("() => Object.keys(localStorage)")) == ["online-checklist", "pledge-form"]
+        assert sorted(k.rsplit(":", 1)[1] for k in page.evaluate("() => Object.keys(localStorage)")) == [
+            "online-checklist",
+            "pledge-form",
+        ]
     else:
         page.locator(".kit-rp-draw").click()
         page.wait_for_function("() => Object.keys(localStorage).some(k => k.endsWith(':roleplay'))")

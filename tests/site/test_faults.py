@@ -189,14 +189,18 @@ def test_a_dropped_connection_that_comes_back_raises_no_alarm(site, context):
     page = context.new_page()
     page.goto(site.url + "/voila/render/01_history.ipynb")
     wait_rendered(page)
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.widgetManager.kernel.connectionStatus === 'connected'")
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.widgetManager.kernel.connectionStatus === 'connected'"
+    )
     page.evaluate("""() => {
         const kernel = window.jupyterapp.widgetManager.kernel;
         window._seen = [];
         kernel.connectionStatusChanged.connect((_, status) => window._seen.push(status));
         kernel._ws.close();  // the socket drops (a private field of @jupyterlab/services 7)
     }""")
-    page.wait_for_function("() => window._seen.includes('connecting') && window._seen.at(-1) === 'connected'", timeout=30_000)
+    page.wait_for_function(
+        "() => window._seen.includes('connecting') && window._seen.at(-1) === 'connected'", timeout=30_000
+    )
     _answer(page, 0)  # the same kernel answers
     # The kit waits GRACE_MS (4 s) of 'connecting' before it speaks: let that pass, to show nothing comes.
     page.wait_for_timeout(5_000)
@@ -220,11 +224,28 @@ def _expected_restart_errors(port: int, kernel_id: str) -> list[tuple[re.Pattern
     kid = re.escape(kernel_id)
     return [
         # (pattern on the message text, pattern on the URL the browser reports it from)
-        (re.compile(rf"^WebSocket connection to 'ws://{host}/api/kernels/{kid}/channels\?session_id=[-0-9a-f]+' failed: "), re.compile(".*")),
-        (re.compile(r"^Failed to load resource: net::ERR_CONNECTION_REFUSED$"), re.compile(rf"^http://{host}/api/kernels/{kid}\?\d+$")),
-        (re.compile(r"^Failed to load resource: the server responded with a status of 404 \(Not Found\)$"), re.compile(rf"^http://{host}/api/kernels/{kid}\?\d+$")),
-        (re.compile(r"^Failed to load resource: net::ERR_CONNECTION_REFUSED$"), re.compile(rf"^http://{host}/kit/static/kit\.css$")),
-        (re.compile(r"^Failed to load resource: the server responded with a status of 404 \(Not Found\)$"), re.compile(rf"^http://{host}/voila/api/shutdown/{kid}$")),
+        (
+            re.compile(
+                rf"^WebSocket connection to 'ws://{host}/api/kernels/{kid}/channels\?session_id=[-0-9a-f]+' failed: "
+            ),
+            re.compile(".*"),
+        ),
+        (
+            re.compile(r"^Failed to load resource: net::ERR_CONNECTION_REFUSED$"),
+            re.compile(rf"^http://{host}/api/kernels/{kid}\?\d+$"),
+        ),
+        (
+            re.compile(r"^Failed to load resource: the server responded with a status of 404 \(Not Found\)$"),
+            re.compile(rf"^http://{host}/api/kernels/{kid}\?\d+$"),
+        ),
+        (
+            re.compile(r"^Failed to load resource: net::ERR_CONNECTION_REFUSED$"),
+            re.compile(rf"^http://{host}/kit/static/kit\.css$"),
+        ),
+        (
+            re.compile(r"^Failed to load resource: the server responded with a status of 404 \(Not Found\)$"),
+            re.compile(rf"^http://{host}/voila/api/shutdown/{kid}$"),
+        ),
     ]
 
 
@@ -232,7 +253,12 @@ def test_a_server_restart_is_announced_and_after_it_a_reload_keeps_the_learners_
     watch = Watch()
     console: list[tuple[str, str]] = []  # (text, url) of every console error, to filter precisely
     ctx = watched_context(browser, watch)
-    ctx.on("page", lambda p: p.on("console", lambda m: console.append((m.text, m.location.get("url", ""))) if m.type == "error" else None))
+    ctx.on(
+        "page",
+        lambda p: p.on(
+            "console", lambda m: console.append((m.text, m.location.get("url", ""))) if m.type == "error" else None
+        ),
+    )
     server = Server(log_name="faults-restart-before.log")
     port = server.port
     new_server = None
@@ -272,7 +298,9 @@ def test_a_server_restart_is_announced_and_after_it_a_reload_keeps_the_learners_
     assert not watch.outside, f"requests left 127.0.0.1: {watch.outside}"
     assert not [e for e in watch.errors if e.startswith("page error")], watch.errors
     expected = _expected_restart_errors(port, kernel_id)
-    unexpected = [(text, url) for text, url in console if not any(t.search(text) and u.search(url) for t, u in expected)]
+    unexpected = [
+        (text, url) for text, url in console if not any(t.search(text) and u.search(url) for t, u in expected)
+    ]
     assert not unexpected, f"console errors the restart does not explain: {unexpected}"
     # The check that the server answers was refused while it was down (the filter above is not empty-handed).
     assert any(url.endswith("/kit/static/kit.css") for _, url in console)
@@ -296,7 +324,12 @@ def _assert_plain_messages(page, file: str, problem: str) -> int:
         assert errors.nth(i).get_attribute("role") == "alert"
     body = page.inner_text("body")
     assert "Traceback" not in body and "Error displaying widget" not in body
-    assert page.locator('[data-mime-type="application/vnd.jupyter.stderr"], [data-mime-type="application/vnd.jupyter.error"]').count() == 0
+    assert (
+        page.locator(
+            '[data-mime-type="application/vnd.jupyter.stderr"], [data-mime-type="application/vnd.jupyter.error"]'
+        ).count()
+        == 0
+    )
     return errors.count()
 
 
@@ -304,8 +337,12 @@ def test_broken_data_files_are_named_on_their_pages_and_the_other_modules_still_
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     # An instructor's two mistakes: a quiz option that lost its feedback (a schema error) ...
-    _break(data, "quizzes/02_ground_rules.yaml", '        feedback: "Members are usually experienced clinicians.',
-           '        feedbak: "Members are usually experienced clinicians.')
+    _break(
+        data,
+        "quizzes/02_ground_rules.yaml",
+        '        feedback: "Members are usually experienced clinicians.',
+        '        feedbak: "Members are usually experienced clinicians.',
+    )
     # ... and an unclosed quotation mark in the session phases (not YAML any more).
     _break(data, "session.yaml", '    name: "Ground rules"\n', '    name: "Ground rules\n')
     server = Server(log_name="faults-broken-data.log", data=data)  # the site starts all the same
@@ -316,11 +353,15 @@ def test_broken_data_files_are_named_on_their_pages_and_the_other_modules_still_
         wait_rendered(page)
         # (The knowledge check and the list of sources, which collects the quiz's citations, both say so.)
         _assert_plain_messages(
-            page, "quizzes/02_ground_rules.yaml", "record 2 ('q-why-no-advice'), item 2 of 'options', field 'feedback': this field is required but missing"
+            page,
+            "quizzes/02_ground_rules.yaml",
+            "record 2 ('q-why-no-advice'), item 2 of 'options', field 'feedback': this field is required but missing",
         )
         assert page.locator('.kit-quiz[data-quiz="02_ground_rules"]').count() == 0
         page.locator(".kit-complete").click()  # the module can still be marked complete (no readable check to require)
-        page.wait_for_function("() => document.querySelector('.kit-nav a[href$=\"/02_ground_rules.ipynb\"]').classList.contains('kit-done')")
+        page.wait_for_function(
+            "() => document.querySelector('.kit-nav a[href$=\"/02_ground_rules.ipynb\"]').classList.contains('kit-done')"
+        )
         rules = yaml.safe_load((data / "ground_rules.yaml").read_text(encoding="utf-8"))
         assert page.locator(".kit-rule").count() == len(rules["rules"])
         frame = page.locator('.kit-quiz[data-quiz="02_frame_exercise"] .kit-quiz-item').first

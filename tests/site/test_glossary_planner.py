@@ -36,7 +36,10 @@ def _shot(page, name: str) -> None:
 
 
 def _theme(page, theme: str) -> None:
-    page.evaluate("t => { document.documentElement.setAttribute('data-kit-theme', t); window.dispatchEvent(new CustomEvent('kit-theme', {detail: t})); }", theme)
+    page.evaluate(
+        "t => { document.documentElement.setAttribute('data-kit-theme', t); window.dispatchEvent(new CustomEvent('kit-theme', {detail: t})); }",
+        theme,
+    )
     page.wait_for_timeout(200)
 
 
@@ -63,7 +66,9 @@ def test_a_glossary_term_opens_in_place_by_keyboard_and_leads_to_its_entry(site,
     page.goto(site.url + "/voila/render/02_ground_rules.ipynb")
     wait_rendered(page)
     # 02_ground_rules.ipynb's first glossary link is "ground rules" (#term-ground-rules).
-    assert page.locator('a[href*="glossary.ipynb#term-"]:not(.kit-term-pop-full)').count() == 0  # every link became a term button
+    assert (
+        page.locator('a[href*="glossary.ipynb#term-"]:not(.kit-term-pop-full)').count() == 0
+    )  # every link became a term button
     _tab_to(page, "button.kit-term")
     term = page.evaluate("() => document.activeElement.dataset.term")
     assert term == "ground-rules"
@@ -183,11 +188,15 @@ def test_the_glossary_filter_and_the_letters(site, context, watch):
     # "pres" is in 4 names: Presenter, Presenter's request, Push-back (the presenter withdraws),
     # Return (the presenter's return).
     box.fill("pres")
-    page.wait_for_function("""() => document.querySelector('.kit-glossary-status').innerText === '4 terms match "pres".'""")
+    page.wait_for_function(
+        """() => document.querySelector('.kit-glossary-status').innerText === '4 terms match "pres".'"""
+    )
     assert page.locator(".kit-glossary-entry:not([hidden])").count() == 4
     # One: "hot" (Hot chair); the singular.
     box.fill("hot")
-    page.wait_for_function("""() => document.querySelector('.kit-glossary-status').innerText === '1 term matches "hot".'""")
+    page.wait_for_function(
+        """() => document.querySelector('.kit-glossary-status').innerText === '1 term matches "hot".'"""
+    )
     # None, said plainly.
     box.fill("xyz")
     page.wait_for_function(
@@ -218,7 +227,9 @@ def test_the_planner_counts_in_words_and_names_a_wrong_entry(site, context, watc
     result = planner.locator(".kit-planner-result")
     # The online format (the first) has nine phases; checked empty, each of them is a thing to look at.
     planner.locator(".kit-planner-check").click()
-    page.wait_for_function("() => document.querySelector('.kit-planner-result').innerText.startsWith('9 things to look at:')")
+    page.wait_for_function(
+        "() => document.querySelector('.kit-planner-result').innerText.startsWith('9 things to look at:')"
+    )
     # Suggested minutes are whole: 4, 2, 3, 8, 8, 1, 25, 5, 1 = 57.
     planner.locator(".kit-planner-suggest").click()
     values = planner.locator(".kit-planner-minutes").evaluate_all("is => is.map(i => i.value)")
@@ -227,7 +238,9 @@ def test_the_planner_counts_in_words_and_names_a_wrong_entry(site, context, watc
     assert hints[1] == "1–2 min, suggested 2† the kit's rounding of the source's range"
     assert hints[0] == "3–5 min, suggested 4"
     planner.locator(".kit-planner-check").click()
-    page.wait_for_function("() => document.querySelector('.kit-planner-result').innerText.startsWith('Your plan fits: 57 minutes, with 3 minutes to spare.')")
+    page.wait_for_function(
+        "() => document.querySelector('.kit-planner-result').innerText.startsWith('Your plan fits: 57 minutes, with 3 minutes to spare.')"
+    )
     # The bar is labelled: each segment its minutes, a legend with the names.
     assert result.locator(".kit-plan-seg").all_inner_texts() == ["4", "2", "3", "8", "8", "1", "25", "5", "1"]
     assert result.locator(".kit-plan-legend li").first.inner_text() == "Opening and introductions: 4 min"
@@ -235,7 +248,9 @@ def test_the_planner_counts_in_words_and_names_a_wrong_entry(site, context, watc
     closing = planner.locator(".kit-planner-minutes").nth(8)
     closing.fill("3")
     planner.locator(".kit-planner-check").click()
-    page.wait_for_function("() => document.querySelector('.kit-planner-result').innerText.startsWith('1 thing to look at:')")
+    page.wait_for_function(
+        "() => document.querySelector('.kit-planner-result').innerText.startsWith('1 thing to look at:')"
+    )
     # A negative entry and a word: said plainly, kept in their boxes, and not counted as 0.
     opening = planner.locator(".kit-planner-minutes").nth(0)
     opening.fill("-3")
@@ -243,11 +258,21 @@ def test_the_planner_counts_in_words_and_names_a_wrong_entry(site, context, watc
     rules.fill("two")
     closing.fill("1")
     planner.locator(".kit-planner-check").click()
-    page.wait_for_function("() => document.querySelector('.kit-planner-result').innerText.startsWith('2 things to look at:')")
+    page.wait_for_function(
+        "() => document.querySelector('.kit-planner-result').innerText.startsWith('2 things to look at:')"
+    )
     text = result.inner_text()
-    assert "Opening and introductions: -3 is less than 0 minutes. Give this phase 0 minutes or more; your entry is still in its box to correct." in text
-    assert 'Ground rules: "two" is not a number of minutes. Type a number such as 8; your entry is still in its box to correct.' in text
-    assert "Your plan: Opening and introductions (not counted), Ground rules (not counted), Asking for a case 3," in text
+    assert (
+        "Opening and introductions: -3 is less than 0 minutes. Give this phase 0 minutes or more; your entry is still in its box to correct."
+        in text
+    )
+    assert (
+        'Ground rules: "two" is not a number of minutes. Type a number such as 8; your entry is still in its box to correct.'
+        in text
+    )
+    assert (
+        "Your plan: Opening and introductions (not counted), Ground rules (not counted), Asking for a case 3," in text
+    )
     assert opening.input_value() == "-3" and rules.input_value() == "two"
     assert result.locator(".kit-plan-seg").all_inner_texts() == ["3", "8", "8", "1", "25", "5", "1"]
     for width in (1280, 390):
@@ -287,7 +312,7 @@ def test_a_change_of_format_keeps_what_fits_and_asks_before_dropping(site, conte
     ask = planner.locator(".kit-planner-ask")
     ask.wait_for(state="visible")
     assert ask.locator("p").inner_text() == (
-        '“American style: about 45 minutes a case” has no phases “Opening and introductions” and “Presenter withdraws”. '
+        "“American style: about 45 minutes a case” has no phases “Opening and introductions” and “Presenter withdraws”. "
         "Switching to it drops the minutes you gave those phases."
     )
     assert page.evaluate("() => document.activeElement.classList.contains('kit-planner-switch-no')")
@@ -336,6 +361,8 @@ def test_module_3s_format_chart_is_readable(site, context, watch):
             _part(page, chart, f"03_presets-chart-{width}-{theme}")
         # Every format's name fits in the chart at this width (wrapped onto two lines on a phone).
         right = chart.bounding_box()["x"] + chart.bounding_box()["width"]
-        edges = page.eval_on_selector_all(".kit-presets .kit-chart .annotation", "as => as.map(a => a.getBoundingClientRect().right)")
+        edges = page.eval_on_selector_all(
+            ".kit-presets .kit-chart .annotation", "as => as.map(a => a.getBoundingClientRect().right)"
+        )
         assert len(edges) == 6 and max(edges) <= right + 1, (width, edges, right)
     watch.check()

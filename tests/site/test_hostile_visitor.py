@@ -65,7 +65,12 @@ def test_a_kernel_id_opens_nothing_for_another_browser(hostile_site):
         assert refused.value.status == 403, path
     assert stranger.http.get(f"{site.url}/api/kernels/{kernel_id}", timeout=30).status_code == 403
     xsrf = stranger.http.cookies.get("_xsrf")
-    assert stranger.http.delete(f"{site.url}/api/kernels/{kernel_id}", headers={"X-XSRFToken": xsrf}, timeout=30).status_code == 403
+    assert (
+        stranger.http.delete(
+            f"{site.url}/api/kernels/{kernel_id}", headers={"X-XSRFToken": xsrf}, timeout=30
+        ).status_code
+        == 403
+    )
     assert stranger.shutdown(kernel_id) == 403
     # A script with no cookies at all, and one with a forged binding cookie.
     assert requests.post(f"{site.url}/voila/api/shutdown/{kernel_id}", timeout=30).status_code == 403
@@ -111,7 +116,11 @@ def _stray(channels) -> list[str]:
     """Text a message from the kernel carried that a page should never see."""
     out = []
     for m in channels.seen:
-        if m.get("msg_type") in ("stream", "error") or m.get("channel") == "iopub" and "traceback" in m.get("content", {}):
+        if (
+            m.get("msg_type") in ("stream", "error")
+            or m.get("channel") == "iopub"
+            and "traceback" in m.get("content", {})
+        ):
             text = str(m.get("content"))
             out += [s for s in STRAY if s in text]
     return out
@@ -133,12 +142,24 @@ def test_the_page_cannot_create_widget_models_and_hostile_comms_get_no_traceback
     for i in range(25):
         comm_id = f"attack-{i}"
         opened.append(comm_id)
-        msg_id = channels.send("comm_open", {
-            "comm_id": comm_id, "target_name": "jupyter.widget",
-            "data": {"state": {"_model_name": "TextareaModel", "_model_module": "@jupyter-widgets/controls",
-                               "_model_module_version": "2.0.0", "_view_name": "TextareaView", "value": big},
-                     "buffer_paths": []},
-        }, metadata={"version": "2.1.0"})
+        msg_id = channels.send(
+            "comm_open",
+            {
+                "comm_id": comm_id,
+                "target_name": "jupyter.widget",
+                "data": {
+                    "state": {
+                        "_model_name": "TextareaModel",
+                        "_model_module": "@jupyter-widgets/controls",
+                        "_model_module_version": "2.0.0",
+                        "_view_name": "TextareaView",
+                        "value": big,
+                    },
+                    "buffer_paths": [],
+                },
+            },
+            metadata={"version": "2.1.0"},
+        )
         assert channels.idle_after(msg_id, 60)
     closed = {m["content"].get("comm_id") for m in channels.seen if m.get("msg_type") == "comm_close"}
     assert closed == set(opened)  # each refused comm is closed back to the page
@@ -148,8 +169,11 @@ def test_the_page_cannot_create_widget_models_and_hostile_comms_get_no_traceback
     assert grown < 100, f"the kernel grew {grown:.0f} MiB"
 
     # Voila's widget manager asks for the states on the control comm: still answered.
-    msg_id = channels.send("comm_open", {"comm_id": "control-1", "target_name": "jupyter.widget.control", "data": {}},
-                           metadata={"version": "1.0.0"})
+    msg_id = channels.send(
+        "comm_open",
+        {"comm_id": "control-1", "target_name": "jupyter.widget.control", "data": {}},
+        metadata={"version": "1.0.0"},
+    )
     assert channels.idle_after(msg_id)
     channels.send("comm_msg", {"comm_id": "control-1", "data": {"method": "request_states"}})
     states = channels.until(lambda m: m.get("msg_type") == "comm_msg" and m["content"].get("comm_id") == "control-1")
@@ -163,7 +187,11 @@ def test_the_page_cannot_create_widget_models_and_hostile_comms_get_no_traceback
     hostile = [
         ("comm_msg", {"comm_id": layout, "data": {"method": "update", "state": {"width": 5}, "buffer_paths": []}}, {}),
         ("comm_msg", {"comm_id": layout}, {}),
-        ("comm_open", {"comm_id": "control-2", "target_name": "jupyter.widget.control", "data": {}}, {"version": "2.1.0"}),
+        (
+            "comm_open",
+            {"comm_id": "control-2", "target_name": "jupyter.widget.control", "data": {}},
+            {"version": "2.1.0"},
+        ),
         ("comm_msg", {"comm_id": "control-1"}, {}),
         ("comm_close", {"comm_id": 7}, {}),
         ("comm_open", {"comm_id": "x", "target_name": "no.such.target"}, {}),
@@ -181,8 +209,13 @@ def test_each_kernel_runs_under_the_memory_limit(hostile_site):
     learner = Browser(site.url)
     _, kernel_id = learner.page("index.ipynb")
     proc = kernel_process(site, kernel_id)
-    assert wait_for(lambda: "Max data size" in open(f"/proc/{proc.pid}/limits").read()
-                    and "805306368" in open(f"/proc/{proc.pid}/limits").read(), 30)  # 768 MiB, voila.json's default
+    assert wait_for(
+        lambda: (
+            "Max data size" in open(f"/proc/{proc.pid}/limits").read()
+            and "805306368" in open(f"/proc/{proc.pid}/limits").read()
+        ),
+        30,
+    )  # 768 MiB, voila.json's default
     limits = [line for line in open(f"/proc/{proc.pid}/limits").read().splitlines() if line.startswith("Max data size")]
     assert limits[0].split()[3:5] == ["805306368", "805306368"], limits
     learner.shutdown(kernel_id)
@@ -229,12 +262,25 @@ def test_a_lone_surrogate_in_a_frame_or_a_url_gets_a_plain_refusal_and_one_line(
     channels = learner.kernel(kernel_id)
     assert channels.info() is not None
     log_before = len(site.log())
-    channels.ws.send(json.dumps({
-        "header": {"msg_id": "m1", "msg_type": "comm_msg", "session": channels.session, "username": "",
-                   "date": "2026-01-01T00:00:00Z", "version": "5.3"},
-        "parent_header": {}, "metadata": {}, "content": {"comm_id": "c", "data": {"value": "\ud800"}},
-        "channel": "shell", "buffers": [],
-    }))  # json.dumps writes the lone surrogate as the escape \ud800 (valid UTF-8 on the wire)
+    channels.ws.send(
+        json.dumps(
+            {
+                "header": {
+                    "msg_id": "m1",
+                    "msg_type": "comm_msg",
+                    "session": channels.session,
+                    "username": "",
+                    "date": "2026-01-01T00:00:00Z",
+                    "version": "5.3",
+                },
+                "parent_header": {},
+                "metadata": {},
+                "content": {"comm_id": "c", "data": {"value": "\ud800"}},
+                "channel": "shell",
+                "buffers": [],
+            }
+        )
+    )  # json.dumps writes the lone surrogate as the escape \ud800 (valid UTF-8 on the wire)
     # The plain refusal: the socket is closed as "invalid frame payload data" (RFC 6455 code 1007).
     channels.ws.settimeout(30)
     while True:
@@ -282,7 +328,9 @@ def test_the_log_holds_no_client_address_and_one_line_per_refused_request(hostil
     assert "127.0.0.1" not in log and "who=me" not in log, log
     assert "Traceback" not in log, log
     lines = [line for line in log.splitlines() if line.strip()]
-    assert [line for line in lines if "/no/such/page" in line] == [lines[0]] and lines[0].startswith("404 GET /no/such/page ")
+    assert [line for line in lines if "/no/such/page" in line] == [lines[0]] and lines[0].startswith(
+        "404 GET /no/such/page "
+    )
     assert len([line for line in lines if "no_such.ipynb" in line]) == 1, log
     assert len([line for line in lines if "did not open it" in line]) == 1, log
     assert len([line for line in lines if "421 GET / " in line and "host name" in line]) == 1, log
@@ -307,7 +355,12 @@ def test_twenty_page_fetches_add_little_to_the_log(hostile_site):
 
 # --------------------------------------------------------------------------- one client cannot hold the site
 def _dead_status(channels, timeout: float) -> bool:
-    return channels.until(lambda m: m.get("msg_type") == "status" and m["content"].get("execution_state") == "dead", timeout) is not None
+    return (
+        channels.until(
+            lambda m: m.get("msg_type") == "status" and m["content"].get("execution_state") == "dead", timeout
+        )
+        is not None
+    )
 
 
 def test_one_browser_holds_at_most_five_kernels(hostile_site):
@@ -452,14 +505,16 @@ def test_a_kernel_stopped_by_its_memory_limit_shows_the_banner(tmp_path, context
     course = tmp_path / "course"
     course.mkdir()
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(
-        "import ipywidgets as w\n"
-        "hog = []\n"
-        "button = w.Button(description='Allocate')\n"
-        "button.add_class('kit-test-allocate')\n"
-        "button.on_click(lambda _: hog.append(bytearray(2 * 1024**3)))  # 2 GiB, far past the limit\n"
-        "button"
-    )]
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import ipywidgets as w\n"
+            "hog = []\n"
+            "button = w.Button(description='Allocate')\n"
+            "button.add_class('kit-test-allocate')\n"
+            "button.on_click(lambda _: hog.append(bytearray(2 * 1024**3)))  # 2 GiB, far past the limit\n"
+            "button"
+        )
+    ]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, course / "allocate.ipynb")
     server = Server(root=course, extra_args=["--CourseVoila.kernel_memory_mb=300"], log_name="server-memory.log")

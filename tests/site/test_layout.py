@@ -22,7 +22,10 @@ def shot(page, name: str) -> None:
 
 
 def set_theme(page, theme: str) -> None:
-    page.evaluate("t => { document.documentElement.setAttribute('data-kit-theme', t); window.dispatchEvent(new CustomEvent('kit-theme', {detail: t})); }", theme)
+    page.evaluate(
+        "t => { document.documentElement.setAttribute('data-kit-theme', t); window.dispatchEvent(new CustomEvent('kit-theme', {detail: t})); }",
+        theme,
+    )
 
 
 def focused(page, selector: str) -> bool:
@@ -62,7 +65,10 @@ def test_the_menu_button_folds_the_navigation_on_a_phone(site, context):
         page.keyboard.press("Tab")
         if focused(page, "#kit-nav a"):
             break
-    assert page.evaluate("() => document.activeElement.closest('#kit-nav') && document.activeElement.textContent.trim()") == "Course map"
+    assert (
+        page.evaluate("() => document.activeElement.closest('#kit-nav') && document.activeElement.textContent.trim()")
+        == "Course map"
+    )
     # Escape folds it again and gives the keyboard back to the button.
     page.keyboard.press("Escape")
     assert nav.is_hidden() and focused(page, "#kit-menu-toggle")
@@ -145,7 +151,9 @@ def test_a_module_has_a_contents_list_and_back_to_top(site, context):
     assert page.locator("#kit-toc-title").inner_text() == "On this page"
     assert page.locator("nav.kit-toc li a").all_inner_texts() == MODULE_4_SECTIONS
     # It comes after the introduction and objectives, before the first section.
-    assert page.evaluate("() => document.querySelector('nav.kit-toc').nextElementSibling.textContent.startsWith('What a leader does')")
+    assert page.evaluate(
+        "() => document.querySelector('nav.kit-toc').nextElementSibling.textContent.startsWith('What a leader does')"
+    )
     toc.scroll_into_view_if_needed()
     for theme in ("light", "dark"):
         set_theme(page, theme)
@@ -156,7 +164,9 @@ def test_a_module_has_a_contents_list_and_back_to_top(site, context):
     # A click on an entry brings its heading to the top of the window and the keyboard to it.
     page.locator("nav.kit-toc a", has_text="Sixteen ways a group can go off course").click()
     heading = page.locator(".jp-RenderedMarkdown h2#Sixteen-ways-a-group-can-go-off-course")
-    page.wait_for_function("() => Math.abs(document.getElementById('Sixteen-ways-a-group-can-go-off-course').getBoundingClientRect().top) < 40")
+    page.wait_for_function(
+        "() => Math.abs(document.getElementById('Sixteen-ways-a-group-can-go-off-course').getBoundingClientRect().top) < 40"
+    )
     assert focused(page, "#Sixteen-ways-a-group-can-go-off-course")
     assert heading.is_visible()
     # Back to top is shown now; by keyboard (Tab reaches it), it takes the page and the
@@ -210,7 +220,10 @@ def test_a_chart_says_it_is_loading_then_what_went_wrong(site, browser):
     shot(page, "layout-chart-loading")
     held[0].abort()
     page.wait_for_selector('.kit-timeline .kit-chart [data-chart-state="failed"]')
-    assert chart.inner_text() == "The interactive chart could not be drawn here. The same information is in the list below."
+    assert (
+        chart.inner_text()
+        == "The interactive chart could not be drawn here. The same information is in the list below."
+    )
     assert page.locator(".kit-timeline details.kit-events dt").count() > 0  # the list it points to
     shot(page, "layout-chart-failed")
     # Drawn when plotly.js arrives: the placeholder goes.

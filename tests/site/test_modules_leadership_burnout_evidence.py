@@ -39,8 +39,10 @@ def test_a_full_play_through_reaches_the_profile_and_the_map_and_can_replay(site
         page.locator('.kit-sim-choice[data-choice="a"]').click()
         steps += 1
         current = first["next"]
-        page.wait_for_function("f => document.querySelector('.kit-sim-why') && document.querySelector('.kit-sim-why').innerText.includes(f)",
-                               arg=" ".join(first["feedback"].split())[:60])
+        page.wait_for_function(
+            "f => document.querySelector('.kit-sim-why') && document.querySelector('.kit-sim-why').innerText.includes(f)",
+            arg=" ".join(first["feedback"].split())[:60],
+        )
         if steps == 1:
             screenshot(page, "04-simulator-feedback")
     page.wait_for_selector('.kit-simulator[data-screen="end"]')
@@ -52,7 +54,9 @@ def test_a_full_play_through_reaches_the_profile_and_the_map_and_can_replay(site
         value = rows.nth(i).locator("td").nth(1).inner_text()
         assert value == "not at stake" or 0 <= int(value) <= 100
     # Both charts drawn; the path listed as text with one entry per decision.
-    page.wait_for_function("() => document.querySelectorAll('.kit-sim-chart.js-plotly-plot').length === 2", timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.kit-sim-chart.js-plotly-plot').length === 2", timeout=60_000
+    )
     assert page.locator(".kit-sim-path li").count() == steps
     page.locator(".kit-sim-chart").nth(1).scroll_into_view_if_needed()
     screenshot(page, "04-simulator-end")
@@ -72,7 +76,9 @@ def test_a_broken_scenario_file_is_named_and_the_others_still_play(tmp_path, con
     root = tmp_path / "kit"
     shutil.copytree(ROOT / "course", root / "course")
     shutil.copytree(DATA, root / "data")
-    (root / "data" / "scenarios" / "the-friday-night-regular.yaml").write_text("id: the-friday-night-regular\ntitle: [unclosed\n")
+    (root / "data" / "scenarios" / "the-friday-night-regular.yaml").write_text(
+        "id: the-friday-night-regular\ntitle: [unclosed\n"
+    )
     server = Server(log_name="broken-scenario.log", root=root / "course", data=root / "data")
     page = context.new_page()
     try:
@@ -100,14 +106,18 @@ def test_the_self_check_scores_keeps_a_history_exports_and_deletes(site, context
     page.locator('.kit-cbi-item[data-item="personal-2"] input[value="50"]').check()
     page.locator(".kit-cbi-score").click()
     page.wait_for_selector('.kit-cbi-scores li[data-scale="personal"]')
-    assert "this scale needs at least 3 answers" in page.locator('.kit-cbi-scores li[data-scale="personal"]').inner_text()
+    assert (
+        "this scale needs at least 3 answers" in page.locator('.kit-cbi-scores li[data-scale="personal"]').inner_text()
+    )
     page.reload()
     wait_rendered(page)
     assert page.locator('.kit-cbi-item[data-item="personal-2"] input[value="50"]').is_checked()
     # Third answer: 75, 50, 25 -> (75+50+25)/3 = 50.0
     page.locator('.kit-cbi-item[data-item="personal-3"] input[value="25"]').check()
     page.locator(".kit-cbi-score").click()
-    page.wait_for_function("() => (document.querySelector('.kit-cbi-scores li[data-scale=\"personal\"]') || {}).innerText?.includes('50.0')")
+    page.wait_for_function(
+        "() => (document.querySelector('.kit-cbi-scores li[data-scale=\"personal\"]') || {}).innerText?.includes('50.0')"
+    )
     page.wait_for_selector(".kit-cbi-result .kit-chart.js-plotly-plot", timeout=60_000)
     page.locator(".kit-cbi-save").click()
     page.wait_for_selector(".kit-cbi-trend .kit-chart.js-plotly-plot", timeout=60_000)
@@ -118,7 +128,12 @@ def test_the_self_check_scores_keeps_a_history_exports_and_deletes(site, context
         page.locator(".kit-cbi-export").click()
     rows = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text())))
     assert len(rows) == 1
-    assert (rows[0]["personal-1"], rows[0]["personal-2"], rows[0]["personal-3"], rows[0]["score-personal"]) == ("75", "50", "25", "50.0")
+    assert (rows[0]["personal-1"], rows[0]["personal-2"], rows[0]["personal-3"], rows[0]["score-personal"]) == (
+        "75",
+        "50",
+        "25",
+        "50.0",
+    )
     # Delete takes two clicks and leaves nothing of the self-check in this browser.
     page.locator(".kit-cbi-delete").click()
     assert page.locator(".kit-cbi-table").count() == 1
@@ -163,12 +178,18 @@ def test_the_evidence_explorer_filters_and_charts(site, context):
     label = page.locator(".kit-ev-chart").get_attribute("aria-label")
     assert "SMD 1.46 (0.86 to 2.06)" in label
     # Gong et al. 2024's subgroups, with the intervals of its abstract (issue 13, item 7), are drawn too.
-    for subgroup in ("Physicians: SMD 2.5 (1.79 to 3.21)", "Nurses: SMD 2.88 (1.34 to 4.43)",
-                     "Medical students: SMD 0.71 (0.35 to 1.06)", "10 or more sessions: SMD 2.37 (1.35 to 3.39)",
-                     "Fewer than 10 sessions: SMD 0.79 (0.3 to 1.29)"):
+    for subgroup in (
+        "Physicians: SMD 2.5 (1.79 to 3.21)",
+        "Nurses: SMD 2.88 (1.34 to 4.43)",
+        "Medical students: SMD 0.71 (0.35 to 1.06)",
+        "10 or more sessions: SMD 2.37 (1.35 to 3.39)",
+        "Fewer than 10 sessions: SMD 0.79 (0.3 to 1.29)",
+    ):
         assert f"Gong et al. 2024, {subgroup}" in label
-    drawn = page.evaluate("() => { const d = document.querySelector('.kit-ev-chart').data[0];"
-                          " return [d.y.length, d.error_x.array.every(v => v > 0)]; }")
+    drawn = page.evaluate(
+        "() => { const d = document.querySelector('.kit-ev-chart').data[0];"
+        " return [d.y.length, d.error_x.array.every(v => v > 0)]; }"
+    )
     assert drawn == [8, True]  # eight rows, each with the upper arm of its interval
     screenshot(page, "08-evidence-chart")
     assert_no_error_output(page)
@@ -209,7 +230,10 @@ def test_a_class_poll_from_the_instructors_page_and_five_learners_browsers(site,
             # Sending with a statement unanswered is refused in plain words, and nothing is sent.
             learner.locator(".kit-ge-code").fill(code)
             learner.locator(".kit-ge-send-button").click()
-            assert learner.locator(".kit-ge-status").inner_text() == "Answer all six statements first; then you can send them."
+            assert (
+                learner.locator(".kit-ge-status").inner_text()
+                == "Answer all six statements first; then you can send them."
+            )
         for i, v in enumerate(values):
             items.nth(i).locator(f'input[value="{v}"]').check()
         learner.locator(".kit-ge-code").fill(code.lower())  # typed in lower case: still the class
@@ -217,7 +241,9 @@ def test_a_class_poll_from_the_instructors_page_and_five_learners_browsers(site,
         learner.wait_for_function("() => document.querySelector('.kit-ge-status').innerText.startsWith('Sent.')")
         if n == 0:
             learner.locator(".kit-ge-send-button").click()  # once per browser per class
-            learner.wait_for_function("() => document.querySelector('.kit-ge-status').innerText.startsWith('This browser has already sent')")
+            learner.wait_for_function(
+                "() => document.querySelector('.kit-ge-status').innerText.startsWith('This browser has already sent')"
+            )
             screenshot(learner, "07-group-evaluation-sent")
         if n == 3:
             page.locator(".kit-cp-refresh").click()
@@ -252,7 +278,16 @@ def test_a_class_poll_from_the_instructors_page_and_five_learners_browsers(site,
     assert [rows.first.locator("td").nth(v).inner_text() for v in range(10)] == first_five
     # Statement 6 of the first five: 4, 0, 5, 5, 9 (the sixth learner's 0 is not among them).
     assert [rows.nth(5).locator("td").nth(v).inner_text() for v in range(10)] == [
-        "1", "0", "0", "0", "1", "2", "0", "0", "0", "1"
+        "1",
+        "0",
+        "0",
+        "0",
+        "1",
+        "2",
+        "0",
+        "0",
+        "0",
+        "1",
     ]
     screenshot(page, "instructor-class-poll-batch")
     instructor.close()
@@ -267,7 +302,9 @@ def test_a_class_poll_from_the_instructors_page_and_five_learners_browsers(site,
                 "SELECT answers FROM poll_response JOIN poll_class ON poll_class.id = class_id WHERE code = ?", (code,)
             )
         )
-        shown_n, shown_counts = db.execute("SELECT shown_n, shown_counts FROM poll_class WHERE code = ?", (code,)).fetchone()
+        shown_n, shown_counts = db.execute(
+            "SELECT shown_n, shown_counts FROM poll_class WHERE code = ?", (code,)
+        ).fetchone()
     assert stored == sorted("".join(map(str, a)) for a in answers)
     assert shown_n == 5
     assert shown_counts.startswith("[[1,0,0,0,0,1,0,0,0,3],")
@@ -285,7 +322,9 @@ def test_the_class_poll_says_in_plain_words_what_the_site_answered(site, context
     page.evaluate("k => localStorage.setItem(k, JSON.stringify([{code: 'ZZZ222', key: 'k'.repeat(43)}]))", key)
     page.reload()
     wait_rendered(page, ready=".kit-classpoll")
-    page.wait_for_function("() => document.querySelector('.kit-cp-status').innerText.startsWith('Class ZZZ222 is closed')")
+    page.wait_for_function(
+        "() => document.querySelector('.kit-cp-status').innerText.startsWith('Class ZZZ222 is closed')"
+    )
     assert page.locator(".kit-cp-status").inner_text() == (
         "Class ZZZ222 is closed: a class is kept for 30 days and then deleted with its answers. "
         "Open a new class for your next session."
@@ -304,7 +343,9 @@ def test_the_class_poll_says_in_plain_words_what_the_site_answered(site, context
     context.clear_cookies()
     learner.locator(".kit-ge-code").fill("ZZZ222")
     learner.locator(".kit-ge-send-button").click()
-    learner.wait_for_function("() => document.querySelector('.kit-ge-status').innerText.startsWith('The course site refused')")
+    learner.wait_for_function(
+        "() => document.querySelector('.kit-ge-status').innerText.startsWith('The course site refused')"
+    )
     assert learner.locator(".kit-ge-status").inner_text() == (
         "The course site refused to take the answers: your login to the course may have ended, or the page is too old. "
         "Reload the page (your answers stay here) and send them again."

@@ -219,7 +219,10 @@ def test_a_post_without_the_xsrf_cookie_and_header_is_refused(poll_site, learner
         requests.post(url, json=body, headers={"X-Kit-Poll-Token": signed}, timeout=30),
         # A header that does not match the cookie.
         requests.post(
-            url, json=body, cookies={"kit_poll_xsrf": signed}, headers={"X-Kit-Poll-Token": signed[:-4] + "0000"},
+            url,
+            json=body,
+            cookies={"kit_poll_xsrf": signed},
+            headers={"X-Kit-Poll-Token": signed[:-4] + "0000"},
             timeout=30,
         ),
         # A pair the client made up: tornado's _xsrf double-submit accepted this; ours is signed.

@@ -41,13 +41,32 @@ def proxied(tmp_path_factory):
         pytest.fail("Debian's nginx is not installed: run `make test`, which installs it")
     folder = tmp_path_factory.mktemp("nginx")
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-         "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            str(folder / "key.pem"),
+            "-out",
+            str(folder / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
     )
-    site = Server(extra_args=["--CourseVoila.trust_xheaders=True"], log_name="proxied-site.log",
-                  env={"BALINT_KIT_POLL_DB": str(folder / "poll.sqlite")})
+    site = Server(
+        extra_args=["--CourseVoila.trust_xheaders=True"],
+        log_name="proxied-site.log",
+        env={"BALINT_KIT_POLL_DB": str(folder / "poll.sqlite")},
+    )
     tls, plain = free_port(), free_port()
     (folder / "proxy.conf").write_text((SHIPPED / "balint-course-proxy.conf").read_text())
     conf = render(
@@ -89,8 +108,11 @@ def proxied(tmp_path_factory):
         [NGINX, "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")], capture_output=True, text=True, check=False
     )
     assert check.returncode == 0, check.stderr
-    proc = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -98,8 +120,13 @@ def proxied(tmp_path_factory):
             break
         except OSError:
             time.sleep(0.2)
-    info = {"site": site, "https": f"https://127.0.0.1:{tls}", "http": f"http://127.0.0.1:{plain}",
-            "cert": str(folder / "cert.pem"), "folder": folder}
+    info = {
+        "site": site,
+        "https": f"https://127.0.0.1:{tls}",
+        "http": f"http://127.0.0.1:{plain}",
+        "cert": str(folder / "cert.pem"),
+        "folder": folder,
+    }
     try:
         yield info
     finally:

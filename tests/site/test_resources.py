@@ -51,8 +51,12 @@ def test_the_completion_record_is_built_from_the_browsers_store(site, context):
     # the second try: right at the first try, 5 + 3 = 8.
     answers = {i: {"chosen": [0], "correct": True} for i in ids[:5]}
     answers |= {i: {"chosen": [1], "correct": False} for i in ids[5:8]}
-    answers |= {i: {"chosen": ["a"], "correct": True, "tries": 1, "first_try": True, "revealed": False} for i in ids[8:11]}
-    answers |= {i: {"chosen": ["b"], "correct": True, "tries": 2, "first_try": False, "revealed": False} for i in ids[11:]}
+    answers |= {
+        i: {"chosen": ["a"], "correct": True, "tries": 1, "first_try": True, "revealed": False} for i in ids[8:11]
+    }
+    answers |= {
+        i: {"chosen": ["b"], "correct": True, "tries": 2, "first_try": False, "revealed": False} for i in ids[11:]
+    }
     answers["q-no-longer-in-the-quiz"] = {"chosen": [0], "correct": True}
     page.evaluate(
         """([k, answers]) => {
@@ -71,13 +75,18 @@ def test_the_completion_record_is_built_from_the_browsers_store(site, context):
     modules = {m["id"]: m for m in _yaml("course_map.yaml")["modules"]}
     items = len(ids)
     assert [row.nth(i).inner_text() for i in range(4)] == [
-        f"1. {modules['01_history']['title']}", f"{modules['01_history']['minutes']} min", "2026-10-02",
+        f"1. {modules['01_history']['title']}",
+        f"{modules['01_history']['minutes']} min",
+        "2026-10-02",
         f"8 of {items} questions right at the first try",
     ]
     # Module 4 was marked complete (an older version allowed it untried): the record says what was tried.
     assert page.locator('.kit-record-table tr[data-module="04_leadership"] td').nth(3).inner_text() == "not yet tried"
     assert page.locator('.kit-record-table tr[data-module="02_ground_rules"] td').nth(3).inner_text() == "not yet tried"
-    assert page.locator('.kit-record-table tr[data-module="02_ground_rules"] td').nth(2).inner_text() == "not marked complete"
+    assert (
+        page.locator('.kit-record-table tr[data-module="02_ground_rules"] td').nth(2).inner_text()
+        == "not marked complete"
+    )
     hours = (modules["01_history"]["minutes"] + modules["04_leadership"]["minutes"]) / 60
     ready = [m for m in modules.values() if m["status"] == "ready"]
     assert page.locator(".kit-record-total").inner_text() == (
@@ -139,7 +148,14 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
     kinds = page.eval_on_selector_all(".kit-mydata-table tbody tr", "rows => rows.map(r => r.dataset.kind)")
     assert kinds == ["progress", "order", "reflection", "self-check", "solo", "theme"]
     counts = page.eval_on_selector_all(".kit-mydata-table tbody tr", "rows => rows.map(r => r.children[1].innerText)")
-    assert counts == ["1 module", "1 entry", "1 reflection", "1 saved result", "1 note", "2 entries"]  # seed; theme and present
+    assert counts == [
+        "1 module",
+        "1 entry",
+        "1 reflection",
+        "1 saved result",
+        "1 note",
+        "2 entries",
+    ]  # seed; theme and present
     assert page.locator(".kit-mydata-shared").inner_text().startswith("On a shared computer")
     with page.expect_download() as dl:
         page.locator(".kit-export").click()
@@ -162,9 +178,16 @@ def test_your_data_page_lists_exports_and_deletes_everything(site, context):
     # The export brings it all back.
     page.locator(".kit-import input[type=file]").set_input_files(dl.value.path())
     # Five other items: the self-check history, the solo notes, the theme, the Present switch and the option-order seed.
-    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed module, 0 answers, 1 reflection and 5 other items')")
-    assert page.evaluate("k => localStorage.getItem(k + 'solo:the-wedding-in-june:associations')", key) == "A heavy feeling."
-    assert page.evaluate("k => localStorage.getItem(k + 'order-seed')", key) == "0123456789abcdef"  # the same order again
+    page.wait_for_function(
+        "() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed module, 0 answers, 1 reflection and 5 other items')"
+    )
+    assert (
+        page.evaluate("k => localStorage.getItem(k + 'solo:the-wedding-in-june:associations')", key)
+        == "A heavy feeling."
+    )
+    assert (
+        page.evaluate("k => localStorage.getItem(k + 'order-seed')", key) == "0123456789abcdef"
+    )  # the same order again
     assert page.evaluate("k => localStorage.getItem(k + 'present')", key) == "on"  # the Present switch, as the theme
 
 
@@ -191,15 +214,21 @@ def test_the_reading_list_and_about_show_which_sources_are_not_verified(site, co
     page.goto(site.url + "/voila/render/resources/reading_list.ipynb")
     wait_rendered(page, ready=".kit-reading")
     marked = page.eval_on_selector_all(
-        ".kit-reading li", "els => els.filter(li => li.querySelector('.kit-unverified')).map(li => li.dataset.key)")
+        ".kit-reading li", "els => els.filter(li => li.querySelector('.kit-unverified')).map(li => li.dataset.key)"
+    )
     assert set(marked) == set(unverified)
     key, why = sorted(unverified.items())[0]
-    assert page.locator(f'.kit-reading li[data-key="{key}"] .kit-unverified').first.inner_text() == f"Not verified: {why}"
+    assert (
+        page.locator(f'.kit-reading li[data-key="{key}"] .kit-unverified').first.inner_text() == f"Not verified: {why}"
+    )
     # The Swedish article (issue 13): its own address, its year, and no invented authors.
     swedish = page.locator('.kit-reading li[data-key="lakartidningen2021"]').first
-    assert swedish.inner_text().startswith("Authors not confirmed (2021). Apropå: Att kunna bli den doktor man vill vara")
+    assert swedish.inner_text().startswith(
+        "Authors not confirmed (2021). Apropå: Att kunna bli den doktor man vill vara"
+    )
     assert swedish.locator("a").get_attribute("href") == (
-        "https://lakartidningen.se/opinion/debatt/2021/02/apropa-att-kunna-bli-den-doktor-man-vill-vara/")
+        "https://lakartidningen.se/opinion/debatt/2021/02/apropa-att-kunna-bli-den-doktor-man-vill-vara/"
+    )
     assert swedish.locator(".kit-unverified").count() == 0
     screenshot(page, "reading-list")
     assert_no_error_output(page)
@@ -207,7 +236,8 @@ def test_the_reading_list_and_about_show_which_sources_are_not_verified(site, co
     page.goto(site.url + "/voila/render/resources/about.ipynb")
     wait_rendered(page, ready=".kit-sources")
     rows = page.eval_on_selector_all(
-        ".kit-audit-table tbody tr", "rows => rows.map(r => [r.dataset.verified, r.querySelector('td').innerText])")
+        ".kit-audit-table tbody tr", "rows => rows.map(r => [r.dataset.verified, r.querySelector('td').innerText])"
+    )
     ways = ["doi", "abstract", "page", "source-document", "unverified"]
     counts = {w: sum(1 for e in entries if e["verified"] == w) for w in ways}
     assert rows == [[w, str(counts[w])] for w in ways if counts[w]]

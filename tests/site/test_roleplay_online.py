@@ -36,7 +36,9 @@ def test_an_instructor_goes_from_a_drawn_case_to_printed_cards_and_a_run_to_the_
     # An odd number gets a plain sentence and keeps the table.
     page.locator(".kit-rp-n").fill("2")
     page.locator(".kit-rp-assign").click()
-    page.wait_for_function("() => document.querySelector('.kit-rp-seat-status').innerText.includes('at least 3 people')")
+    page.wait_for_function(
+        "() => document.querySelector('.kit-rp-seat-status').innerText.includes('at least 3 people')"
+    )
     assert page.locator(".kit-rp-table tbody tr").count() == 14
     # 3. The print view: one card per participant; the presenter's card holds the case and its unsaid part.
     page.evaluate("() => { window.print = () => {}; document.querySelector('.kit-rp-print').click(); }")
@@ -45,7 +47,9 @@ def test_an_instructor_goes_from_a_drawn_case_to_printed_cards_and_a_run_to_the_
     presenter = page.locator('#kit-print-root .kit-role-card[data-role="presenter"]')
     unsaid = " ".join(_yaml(f"cases/{case_id}.yaml")["unsaid"].split())
     assert unsaid in " ".join(presenter.inner_text().split())
-    assert unsaid not in " ".join(page.locator('#kit-print-root .kit-role-card[data-role="member"]').first.inner_text().split())
+    assert unsaid not in " ".join(
+        page.locator('#kit-print-root .kit-role-card[data-role="member"]').first.inner_text().split()
+    )
     page.emulate_media(media="print")
     screenshot(page, "05-role-cards-print")
     page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
@@ -62,7 +66,10 @@ def test_an_instructor_goes_from_a_drawn_case_to_printed_cards_and_a_run_to_the_
     page.locator(".kit-timer-start").click()
     for pp in abs45["phases"]:
         expected = " ".join(prompts[pp["phase"]]["observer"].split())
-        page.wait_for_function("t => document.querySelector('.kit-rp-prompts').innerText.replace(/\\s+/g, ' ').includes(t)", arg=expected[:60])
+        page.wait_for_function(
+            "t => document.querySelector('.kit-rp-prompts').innerText.replace(/\\s+/g, ' ').includes(t)",
+            arg=expected[:60],
+        )
         page.locator(".kit-timer-next-btn").click()  # "Next phase", and on the last phase "Finish"
     page.wait_for_selector(".kit-rp-debrief:not([hidden])")
     screenshot(page, "05-role-play-debrief")
@@ -111,7 +118,9 @@ def test_the_checklist_marks_a_step_done_and_counts_what_is_open(site, context):
     page.goto(site.url + "/voila/render/06_online_groups.ipynb")
     wait_rendered(page)
     box = page.locator(".kit-checklist")
-    page.wait_for_function("t => document.querySelector('.kit-check-summary').innerText === t", arg=f"Still open: {total} items.")
+    page.wait_for_function(
+        "t => document.querySelector('.kit-check-summary').innerText === t", arg=f"Still open: {total} items."
+    )
     first = box.locator(".kit-check-step").first
     for item in first.locator("input[type=checkbox]").all():
         item.check()

@@ -89,7 +89,9 @@ def _expected_widgets(module: str) -> dict[str, int]:
     if calls("organiser_checklist"):
         out[".kit-check-step"] = len(_yaml("online.yaml")["checklist"])
     if calls("incident_exercise"):
-        out['.kit-quiz[data-quiz="06_online_incidents"] .kit-quiz-item'] = len(_yaml("quizzes/06_online_incidents.yaml")["items"])
+        out['.kit-quiz[data-quiz="06_online_incidents"] .kit-quiz-item'] = len(
+            _yaml("quizzes/06_online_incidents.yaml")["items"]
+        )
     if calls("evidence_summary"):
         out[".kit-evidence-summary li"] = len(_yaml("evidence.yaml")["summary"])
     return out
@@ -123,7 +125,9 @@ def test_every_built_module_renders_every_widget_the_data_calls_for(site, contex
     page.locator(f'.kit-nav a[href$="/{module}.ipynb"]').click()
     wait_rendered(page)
     assert page.url.endswith(f"/voila/render/{module}.ipynb")
-    assert page.locator('.kit-nav a[aria-current="page"]').get_attribute("href").endswith(f"/voila/render/{module}.ipynb")
+    assert (
+        page.locator('.kit-nav a[aria-current="page"]').get_attribute("href").endswith(f"/voila/render/{module}.ipynb")
+    )
 
     # Count what is drawn against what the data calls for, widget by widget.
     expected = _expected_widgets(module)
@@ -133,7 +137,9 @@ def test_every_built_module_renders_every_widget_the_data_calls_for(site, contex
             near = selector.replace(".kit-chart.js-plotly-plot", ".kit-chart")
             page.locator(near).first.scroll_into_view_if_needed()
             page.wait_for_selector(selector, state="attached", timeout=60_000)
-        assert page.locator(selector).count() == count, f"{selector}: {page.locator(selector).count()} drawn, {count} expected"
+        assert page.locator(selector).count() == count, (
+            f"{selector}: {page.locator(selector).count()} drawn, {count} expected"
+        )
     # Every citation link on the page points at an entry in its list of sources.
     anchors = set(page.eval_on_selector_all('a[href^="#ref-"]', "els => els.map(e => e.getAttribute('href').slice(5))"))
     assert anchors, "the module cites nothing"
@@ -186,7 +192,9 @@ def test_progress_tick_and_answers_survive_a_reload(site, context):
     try_every_question(page, "01_history")  # the module can be marked complete once its check is tried in full
     page.locator(".kit-complete").click()
     page.wait_for_selector(".kit-complete-state .kit-right")
-    page.wait_for_function("() => document.querySelector('.kit-nav a[href$=\"/01_history.ipynb\"]').classList.contains('kit-done')")
+    page.wait_for_function(
+        "() => document.querySelector('.kit-nav a[href$=\"/01_history.ipynb\"]').classList.contains('kit-done')"
+    )
 
     page.reload()
     wait_rendered(page)
@@ -211,7 +219,9 @@ def test_reflection_stays_in_the_browser_and_never_reaches_the_server(site, cont
     box = page.locator(".kit-reflection textarea").first
     box.fill(f"My thoughts {marker}")
     box.blur()
-    page.wait_for_function("() => document.querySelector('.kit-reflection [role=status]').innerText.startsWith('Saved')")
+    page.wait_for_function(
+        "() => document.querySelector('.kit-reflection [role=status]').innerText.startsWith('Saved')"
+    )
     page.reload()
     wait_rendered(page)
     page.wait_for_function(
@@ -246,16 +256,24 @@ def test_export_and_import_of_the_learners_data(site, context, tmp_path):
     # Delete everything (two clicks), then import the file: the tick comes back.
     page.locator(".kit-delete").click()
     page.locator(".kit-delete").click()
-    page.wait_for_function("() => !document.querySelector('.kit-nav a[href$=\"/01_history.ipynb\"]').classList.contains('kit-done')")
+    page.wait_for_function(
+        "() => !document.querySelector('.kit-nav a[href$=\"/01_history.ipynb\"]').classList.contains('kit-done')"
+    )
     bad = tmp_path / "not-ours.json"
     bad.write_text('{"hello": "world"}')
     page.locator(".kit-import input[type=file]").set_input_files(str(bad))
-    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.includes('not exported by the Balint Course Kit')")
+    page.wait_for_function(
+        "() => document.querySelector('.kit-store-status').innerText.includes('not exported by the Balint Course Kit')"
+    )
     good = tmp_path / "mine.json"
     good.write_text(json.dumps(exported))
     page.locator(".kit-import input[type=file]").set_input_files(str(good))
-    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed')")
-    page.wait_for_function("() => document.querySelector('.kit-nav a[href$=\"/01_history.ipynb\"]').classList.contains('kit-done')")
+    page.wait_for_function(
+        "() => document.querySelector('.kit-store-status').innerText.startsWith('Imported 1 completed')"
+    )
+    page.wait_for_function(
+        "() => document.querySelector('.kit-nav a[href$=\"/01_history.ipynb\"]').classList.contains('kit-done')"
+    )
 
 
 def test_dark_theme_switch_is_kept(site, context):
@@ -332,11 +350,15 @@ def test_the_planner_explains_a_plan_that_cannot_fit(site, context):
     available.fill("10")
     available.press("Enter")
     planner.locator(".kit-planner-check").click()
-    page.wait_for_function("() => document.querySelector('.kit-planner-result').innerText.includes('cannot fit in 10 minutes at all')")
+    page.wait_for_function(
+        "() => document.querySelector('.kit-planner-result').innerText.includes('cannot fit in 10 minutes at all')"
+    )
     # An odd number in a phase is a plain message, never a traceback.
     phase = planner.locator(".kit-planner-phase input").first
     phase.fill("-3")
     phase.press("Enter")
     planner.locator(".kit-planner-check").click()
-    page.wait_for_function("() => document.querySelector('.kit-planner-result').innerText.includes('-3 is less than 0 minutes')")
+    page.wait_for_function(
+        "() => document.querySelector('.kit-planner-result').innerText.includes('-3 is less than 0 minutes')"
+    )
     screenshot(page, "03_planner-problems")

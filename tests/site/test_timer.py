@@ -27,7 +27,13 @@ DRIFT = 'PhaseTimer.from_plan([("Whole session", 10, "Keep the frame")], title="
 def _notebook(path, call):
     nb = {
         "cells": [
-            {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": ["from widgets.timer import PhaseTimer"]},
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": ["from widgets.timer import PhaseTimer"],
+            },
             {"cell_type": "markdown", "metadata": {}, "source": ["# Timer test page"]},
             {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": [call]},
         ],

@@ -33,7 +33,9 @@ CHART_PAGE = "08_evidence"  # a module whose chart is drawn as the page opens
 def wire(tmp_path_factory):
     cache = tmp_path_factory.mktemp("kit-cache")
     poll_db = tmp_path_factory.mktemp("poll") / "poll.sqlite"
-    server = Server(log_name="server-wire.log", env={"BALINT_KIT_CACHE_DIR": str(cache), "BALINT_KIT_POLL_DB": str(poll_db)})
+    server = Server(
+        log_name="server-wire.log", env={"BALINT_KIT_CACHE_DIR": str(cache), "BALINT_KIT_POLL_DB": str(poll_db)}
+    )
     server.copies = cache / "gzip"
     yield server
     server.stop()
@@ -129,7 +131,9 @@ def test_a_repeat_request_gets_a_304_with_either_encoding(wire):
 
 def test_labextension_files_come_gzipped_and_revalidate(wire):
     page = get(wire, "/voila/render/index.ipynb", Accept_Encoding="identity").body.decode()
-    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    config = json.loads(
+        re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page, re.S).group(1)
+    )
     names = {ext["name"]: ext for ext in config["federated_extensions"]}
     # plotly.py's JupyterLab extension (4.8 MB: FigureWidget's renderer) is not loaded: the kit draws
     # its charts with its own plotly.js (voila.json's extension_denylist).
@@ -207,7 +211,9 @@ def draw_charts(page) -> int:
     charts = page.locator(".kit-chart")
     for i in range(charts.count()):
         charts.nth(i).scroll_into_view_if_needed()
-        page.locator(".kit-chart").nth(i).and_(page.locator(".js-plotly-plot")).wait_for(state="attached", timeout=60_000)
+        page.locator(".kit-chart").nth(i).and_(page.locator(".js-plotly-plot")).wait_for(
+            state="attached", timeout=60_000
+        )
     return charts.count()
 
 
@@ -219,7 +225,12 @@ def test_a_first_visit_to_a_module_with_its_chart_is_under_3_mb_and_a_repeat_und
     outside, errors = [], []
     try:
         page = context.new_page()
-        page.on("request", lambda r: None if re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]|^(data|blob):", r.url) else outside.append(r.url))
+        page.on(
+            "request",
+            lambda r: (
+                None if re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]|^(data|blob):", r.url) else outside.append(r.url)
+            ),
+        )
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         counter = Wire(context, page)
@@ -234,9 +245,13 @@ def test_a_first_visit_to_a_module_with_its_chart_is_under_3_mb_and_a_repeat_und
         assert len(assets) > 20  # Voila's chunks, the widget manager's, the kit's
         plain = sorted(u for u, e in assets.items() if e != "gzip")
         # Only files under 1 KB go out as they are (gzip would save nothing).
-        assert all(len(get(wire, u.replace(wire.url, ""), Accept_Encoding="identity").body) < 1024 for u in plain), plain
+        assert all(len(get(wire, u.replace(wire.url, ""), Accept_Encoding="identity").body) < 1024 for u in plain), (
+            plain
+        )
         assert assets[plotly_url] == "gzip"
-        assert first <= FIRST_VISIT_LIMIT, f"first visit moved {first} bytes (HTTP {counter.http}, websockets {counter.ws})"
+        assert first <= FIRST_VISIT_LIMIT, (
+            f"first visit moved {first} bytes (HTTP {counter.http}, websockets {counter.ws})"
+        )
         shot = screenshot(page, f"wire-{CHART_PAGE}")
         assert shot.stat().st_size > 20_000
 
@@ -247,7 +262,9 @@ def test_a_first_visit_to_a_module_with_its_chart_is_under_3_mb_and_a_repeat_und
         page.wait_for_load_state("load")
         page.wait_for_timeout(500)
         repeat = counter.total
-        assert repeat <= REPEAT_VISIT_LIMIT, f"repeat visit moved {repeat} bytes (HTTP {counter.http}, websockets {counter.ws})"
+        assert repeat <= REPEAT_VISIT_LIMIT, (
+            f"repeat visit moved {repeat} bytes (HTTP {counter.http}, websockets {counter.ws})"
+        )
         page.goto("about:blank")  # the page's shutdown beacon ends its kernel
     finally:
         context.close()
