@@ -92,9 +92,10 @@ function importMessage(texts, found) {
   if (leftOut.length) {
     const total = leftOut.reduce((sum, part) => sum + found.leftOut[part], 0);
     const items = leftOut.map((part) => count(part, found.leftOut[part]));
+    // A plain list after the text's colon ("2 answers, 1 reflection"), in the page's language.
     let list = items.join(", ");
     try {
-      list = new Intl.ListFormat(document.documentElement.lang || "en", { type: "conjunction" }).format(items);
+      list = new Intl.ListFormat(document.documentElement.lang || "en", { type: "unit" }).format(items);
     } catch { /* an unknown language: the items with commas */ }
     text += " " + kitPlural(texts["import-left-out"] || "", total, { items: list });
   }
