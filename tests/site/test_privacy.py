@@ -188,14 +188,22 @@ def test_an_imported_file_is_checked_in_the_browser_and_its_text_never_sent(site
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator(".kit-store-card").screenshot(path=str(SHOTS / "import-partly-bad.png"))
 
-    # A reload shows what was imported, read from localStorage.
+    # A reload shows what was imported, read from localStorage. (And the page's head applies only
+    # a theme the switch writes: a value put in storage another way is not applied.)
+    page.evaluate("([k, v]) => localStorage.setItem(k + 'theme', v)", [key, bad_theme])
     page.reload()
     wait_rendered(page, ready=".kit-store-card")
     page.wait_for_selector(".kit-mydata-table")
     rows = page.eval_on_selector_all(
         ".kit-mydata-table tbody tr", "rows => rows.map(r => [r.dataset.kind, r.children[1].innerText])"
     )
-    assert rows == [["progress", "1 module"], ["quiz", "1 answer"], ["reflection", "2 reflections"], ["solo", "1 note"]]
+    assert rows == [
+        ["progress", "1 module"],
+        ["quiz", "1 answer"],
+        ["reflection", "2 reflections"],
+        ["solo", "1 note"],
+        ["theme", "1 entry"],  # the value this test put there itself, listed so the learner can delete it
+    ]
     assert page.evaluate("() => document.documentElement.getAttribute('data-kit-theme')") in ("light", "dark")
     page.close()
 
