@@ -330,7 +330,7 @@ FIELDS = {
 """Every kind of message a widget of the kit handles, with its fields."""
 
 HANDLED = {
-    "BrowserStore": ("import", "cleared"),
+    "BrowserStore": ("cleared",),  # an import is checked in the browser; {"kind": "import"} is ignored
     "KnowledgeCheck": ("check", "show"),
     "PhasePlanner": ("check",),
     "LeaderSimulator": ("start", "choose", "replay", "back"),
@@ -381,39 +381,31 @@ def test_hostile_messages_to_every_handler(name):
 
 # Hand-written results of hostile messages, widget by widget.
 def test_hostile_imports_change_nothing_in_the_store():
+    # The kernel no longer reads imported files (the browser checks them, static/import_check.js):
+    # whatever text a hostile client sends as an import, the store is left as it was, silently.
     store = kit.complete_module("01_history").children[1]
     store.progress = {"02_ground_rules": {"completed": "2025-01-01"}}
-    statuses = set()
-    for junk in JUNK + [
-        '{"kit": "balint-course-kit", "version": 1e400}',
-        "[" * 100_000,
-        '{"kit": "balint-course-kit"',
-        "[]",
-        '{"kit": "balint-course-kit", "version": 1, "progress": NaN}',
-    ]:
-        store._on_browser_message(store, {"kind": "import", "text": junk}, [])
-        statuses.add(store.status)
-    assert store.progress == {"02_ground_rules": {"completed": "2025-01-01"}} and store.quiz == {}
-    assert statuses == {
-        "That file is not one the kit exported (it is not JSON). Nothing was changed.",
-        "That file was not exported by the Balint Course Kit. Nothing was changed.",
-    }
-
-
-def test_an_import_with_text_that_could_not_travel_back_is_refused():
-    store = kit.complete_module("01_history").children[1]
+    sent = []
+    store.send = lambda msg, buffers=None: sent.append(msg)
     forged = json.dumps(
         {
             "kit": "balint-course-kit",
             "version": 1,
             "progress": {"01_history": {"completed": "2025-01-02"}},
             "reflections": {"01_history-roots": {"text": "half a pair \ud83d"}},
+            "other": {"theme": '" onmouseover=alert(1) x="'},
         }
     )
-    assert "\\ud83d" in forged  # what JSON.stringify writes for a lone surrogate
-    store._on_browser_message(store, {"kind": "import", "text": forged}, [])
-    assert store.progress == {}
-    assert store.status == "That file is not one the kit exported (it is not JSON). Nothing was changed."
+    for junk in JUNK + [
+        forged,
+        '{"kit": "balint-course-kit", "version": 1e400}',
+        "[" * 100_000,
+        '{"kit": "balint-course-kit", "version": 1, "progress": NaN}',
+    ]:
+        store._on_browser_message(store, {"kind": "import", "text": junk}, [])
+    assert store.progress == {"02_ground_rules": {"completed": "2025-01-01"}} and store.quiz == {}
+    assert store.status == ""
+    assert sent == []
 
 
 def test_hostile_checks_grade_nothing():

@@ -1,8 +1,10 @@
-"""Cleaning what the browser sends and reading exported files."""
+"""Cleaning what the browser sends: the progress and quiz traits.
+
+An exported file is read and checked in the browser (widgets/static/import_check.js), tested
+by tests/js/import_check.test.mjs; its reflections and the rest never reach Python."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -10,13 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from widgets.learner_data import (
-    ImportError_,
     ProgressEntry,
     QuizAnswer,
     clean_progress,
     clean_quiz,
-    clean_reflections,
-    parse_export,
 )
 
 
@@ -189,201 +188,6 @@ def test_quiz_not_a_dict(value):
     assert clean_quiz(value) == {}
 
 
-# --------------------------------------------------------------------------- clean_reflections
-def test_reflections_keep_valid():
-    value = {"01_history-roots": {"text": "My notes.", "saved": "2025-03-14T10:00"}, "01_history-today": {"text": ""}}
-    assert clean_reflections(value) == {
-        "01_history-roots": {"text": "My notes.", "saved": "2025-03-14T10:00"},
-        "01_history-today": {"text": "", "saved": ""},
-    }
-
-
-def test_reflections_drop_invalid():
-    value = {
-        "01_history": {"text": "no prompt part in the key"},
-        "history-roots": {"text": "no module number"},
-        "01_history-roots": {"text": "x" * 20_001},
-        "01_history-today": {"text": 42},
-        "01_history-extra": {"text": "ok", "mood": "fine"},
-        "01_history-saved": {"text": "ok", "saved": "s" * 41},
-        "01_history-none": None,
-    }
-    assert clean_reflections(value) == {}
-
-
-def test_reflection_of_exactly_the_limit_is_kept():
-    assert clean_reflections({"01_history-roots": {"text": "y" * 20_000}}) == {
-        "01_history-roots": {"text": "y" * 20_000, "saved": ""}
-    }
-
-
-def test_reflections_not_a_dict():
-    assert clean_reflections(["01_history-roots"]) == {}
-
-
-# --------------------------------------------------------------------------- parse_export
-def export(ascii_only: bool = True, **over) -> str:
-    doc = {
-        "kit": "balint-course-kit",
-        "version": 1,
-        "progress": {"01_history": {"completed": "2025-03-14"}},
-        "quiz": {
-            "01_history": {
-                "q-enid": {
-                    "chosen": ["a", "b", "c"],
-                    "correct": True,
-                    "tries": 2,
-                    "first_try": False,
-                    "revealed": False,
-                },
-                "q-first-seminars": {"chosen": [1], "correct": False},
-            }
-        },  # saved before option ids
-        "reflections": {"01_history-roots": {"text": "A private thought.", "saved": "2025-03-14T10:00"}},
-        "other": {"order-seed": "0123456789abcdef"},
-    }
-    doc.update(over)
-    return json.dumps(doc, ensure_ascii=ascii_only)
-
-
-def test_parse_export_accepts_a_valid_file():
-    assert parse_export(export()) == {
-        "progress": {"01_history": {"completed": "2025-03-14"}},
-        "quiz": {
-            "01_history": {
-                "q-enid": {
-                    "chosen": ["a", "b", "c"],
-                    "correct": True,
-                    "tries": 2,
-                    "first_try": False,
-                    "revealed": False,
-                },
-                "q-first-seminars": {
-                    "chosen": ["b"],
-                    "correct": False,
-                    "tries": 1,
-                    "first_try": False,
-                    "revealed": False,
-                },
-            }
-        },
-        "reflections": {"01_history-roots": {"text": "A private thought.", "saved": "2025-03-14T10:00"}},
-        "other": {"order-seed": "0123456789abcdef"},  # the learner's option order comes with their data
-    }
-
-
-def test_parse_export_cleans_the_parts():
-    text = export(
-        progress={"01_history": {"completed": "soon"}, "02_ground_rules": {"completed": "2025-01-02"}},
-        quiz="nope",
-        reflections=None,
-    )
-    assert parse_export(text) == {
-        "progress": {"02_ground_rules": {"completed": "2025-01-02"}},
-        "quiz": {},
-        "reflections": {},
-        "other": {"order-seed": "0123456789abcdef"},
-    }
-
-
-def test_parse_export_with_no_parts():
-    assert parse_export('{"kit": "balint-course-kit", "version": 1}') == {
-        "progress": {},
-        "quiz": {},
-        "reflections": {},
-        "other": {},
-    }
-
-
-def test_the_rest_of_the_learners_data_comes_back_for_known_keys_only():
-    other = {
-        "cbi-history": '[{"date": "2026-10-01", "answers": {"personal-1": 75}}]',
-        "solo:the-wedding-in-june:associations": "A heavy feeling.",
-        "timer:online-consensus": "{}",
-        "present": "on",  # the header's Present switch, kept like the theme
-        "progress": "not here",  # has its own field
-        "reflection:01_history-roots": "not here either",
-        "../../etc": "x",
-        "pledge-form": {"group": "not a string"},
-        "roleplay": "y" * 200_001,
-    }
-    assert parse_export(export(other=other))["other"] == {
-        "cbi-history": '[{"date": "2026-10-01", "answers": {"personal-1": 75}}]',
-        "solo:the-wedding-in-june:associations": "A heavy feeling.",
-        "timer:online-consensus": "{}",
-        "present": "on",
-    }
-
-
-def code_of(text) -> str:
-    with pytest.raises(ImportError_) as info:
-        parse_export(text)
-    return str(info.value)
-
-
-@pytest.mark.parametrize("text", ["", "not json at all", "{'kit': 'balint-course-kit'}", '{"kit": ', "\x00\x01"])
-def test_not_json(text):
-    assert code_of(text) == "not-json"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "[]",
-        "null",
-        "42",
-        '"balint-course-kit"',
-        '{"version": 1}',
-        '{"kit": "other-kit", "version": 1}',
-        '{"kit": null}',
-    ],
-)
-def test_not_kit(text):
-    assert code_of(text) == "not-kit"
-
-
-@pytest.mark.parametrize("version", [2, 0, "1", None])
-def test_wrong_version(version):
-    assert code_of(export(version=version)) == "wrong-version"
-
-
-def test_missing_version():
-    assert code_of('{"kit": "balint-course-kit"}') == "wrong-version"
-
-
-def test_too_large():
-    big = export(reflections={"01_history-roots": {"text": "z" * 2_100_000}})
-    assert code_of(big) == "too-large"
-
-
-def test_too_large_counts_bytes_not_characters():
-    # 700,001 three-byte characters: fewer than 2,000,000 characters, more than 2,000,000 bytes.
-    big = export(ascii_only=False, note="€" * 700_001)
-    assert len(big) < 2_000_000
-    assert code_of(big) == "too-large"
-
-
-def test_deeply_nested_json_is_refused_plainly():
-    # Small enough to pass the size check, too deep for the JSON parser: must still be an ImportError_.
-    assert code_of("[" * 200_000) == "not-json"
-
-
-def test_error_message_never_contains_the_content():
-    secret = "Patient Jane Doe told me about her divorce"
-    texts = [
-        secret,
-        json.dumps({"kit": "other", "reflections": secret}),
-        json.dumps({"kit": "balint-course-kit", "version": 9, "reflections": {"01_history-roots": {"text": secret}}}),
-        json.dumps({"kit": "balint-course-kit", "version": 1, "secret": secret * 60_000}),
-    ]
-    for text in texts:
-        with pytest.raises(ImportError_) as info:
-            parse_export(text)
-        assert "Jane" not in str(info.value)
-        assert "divorce" not in str(info.value)
-        assert str(info.value) in {"not-json", "not-kit", "wrong-version", "too-large"}
-
-
 # --------------------------------------------------------------------------- properties
 json_like = st.recursive(
     st.none()
@@ -473,27 +277,8 @@ def test_clean_quiz_never_raises_and_is_valid(value):
 
 @settings(deadline=None, max_examples=100)
 @given(json_like)
-def test_clean_reflections_never_raises(value):
-    out = clean_reflections(value)
-    assert isinstance(out, dict)
-    assert all(isinstance(v["text"], str) and isinstance(v["saved"], str) for v in out.values())
-
-
-@settings(deadline=None, max_examples=100)
-@given(json_like)
 def test_cleaning_is_idempotent(value):
     once = clean_quiz(value)
     assert clean_quiz(once) == once
     once_p = clean_progress(value)
     assert clean_progress(once_p) == once_p
-
-
-@settings(deadline=None, max_examples=100)
-@given(st.text(max_size=200))
-def test_parse_export_only_raises_import_error(text):
-    try:
-        out = parse_export(text)
-    except ImportError_ as exc:
-        assert str(exc) in {"not-json", "not-kit", "wrong-version", "too-large"}
-    else:
-        assert set(out) == {"progress", "quiz", "reflections"}

@@ -2,17 +2,19 @@
 
 The learner's progress, knowledge-check answers and reflections live in the
 browser's localStorage (see ``static/store.js``) and in files the learner
-exports. Anything that arrives from the browser (a synced trait, an imported
-file) passes through :func:`clean_progress`, :func:`clean_quiz` or
-:func:`parse_export`, which keep what is valid and drop the rest. They never
-raise with the learner's data in the message, so nothing personal reaches a log.
+exports. An imported file is read and checked in the browser
+(``static/import_check.js``): its reflections and the rest of the learner's data
+never reach the kernel. What does arrive from the browser, the ``progress`` and
+``quiz`` traits (on page load, after an import, after a click), passes through
+:func:`clean_progress` or :func:`clean_quiz`, which keep what is valid and drop
+the rest. They never raise with the learner's data in the message, so nothing
+personal reaches a log.
 
 This module imports no widget library.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Annotated
@@ -28,14 +30,8 @@ from pydantic import (
     field_validator,
 )
 
-KIT_ID = "balint-course-kit"
-FORMAT_VERSION = 1
-MAX_IMPORT_BYTES = 2_000_000
-MAX_REFLECTION_CHARS = 20_000
-
 _MODULE = re.compile(r"^[0-9]{2}_[a-z_]+$")
 _ITEM = re.compile(r"^[a-z][a-z0-9-]{0,59}$")
-_REFLECTION = re.compile(r"^[0-9]{2}_[a-z_]+-[a-z0-9-]{1,60}$")
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
@@ -98,16 +94,6 @@ def _answer(module: str, item: str, answer, option_ids) -> dict:
     return QuizAnswer.model_validate(answer).model_dump()
 
 
-class ReflectionEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    text: Annotated[str, StringConstraints(max_length=MAX_REFLECTION_CHARS)]
-    saved: Annotated[str, StringConstraints(max_length=40)] = ""
-
-
-class ImportError_(Exception):
-    """An imported file could not be used; the message is plain words, without its content."""
-
-
 def today() -> str:
     return date.today().isoformat()
 
@@ -152,65 +138,3 @@ def clean_quiz(value, option_ids=None) -> dict:
         if kept:
             out[module] = kept
     return out
-
-
-def clean_reflections(value) -> dict:
-    out = {}
-    if not isinstance(value, dict):
-        return out
-    for key, entry in list(value.items())[:200]:
-        if isinstance(key, str) and _REFLECTION.fullmatch(key):
-            try:
-                out[key] = ReflectionEntry.model_validate(entry).model_dump()
-            except ValidationError:
-                continue
-    return out
-
-
-_OTHER = re.compile(
-    r"^(order-seed|cbi-draft|cbi-history|group-eval|poll-tokens|poll-sent|poll-classes|roleplay|online-checklist|pledge-form"
-    r"|record-name|theme|present|solo:[a-z0-9-]+:[a-z0-9-]+|timer:[A-Za-z0-9_-]{1,80})$"
-)
-MAX_OTHER_CHARS = 200_000
-
-
-def clean_other(value) -> dict:
-    """The rest of the learner's data (self-check history, notes, ticks...): known keys, text values.
-
-    Each value is the text the browser stored; the widget that reads it checks it again.
-    """
-    out: dict[str, str] = {}
-    if not isinstance(value, dict):
-        return out
-    for key, entry in list(value.items())[:500]:
-        if isinstance(key, str) and _OTHER.fullmatch(key) and isinstance(entry, str) and len(entry) <= MAX_OTHER_CHARS:
-            out[key] = entry
-    return out
-
-
-def parse_export(text: str, option_ids=None) -> dict:
-    """Read a file the kit exported; return its cleaned ``progress``, ``quiz`` and ``reflections``.
-
-    Raises :class:`ImportError_` with a plain sentence when the file is not the kit's.
-    """
-    if not isinstance(text, str):
-        raise ImportError_("not-json")
-    if len(text.encode("utf-8", "ignore")) > MAX_IMPORT_BYTES:
-        raise ImportError_("too-large")
-    try:
-        raw = json.loads(text)
-        json.dumps(raw, allow_nan=False, ensure_ascii=False).encode(
-            "utf-8"
-        )  # no NaN, no lone surrogate: it must go back to the page
-    except (ValueError, RecursionError):
-        raise ImportError_("not-json") from None
-    if not isinstance(raw, dict) or raw.get("kit") != KIT_ID:
-        raise ImportError_("not-kit")
-    if raw.get("version") != FORMAT_VERSION:
-        raise ImportError_("wrong-version")
-    return {
-        "progress": clean_progress(raw.get("progress")),
-        "quiz": clean_quiz(raw.get("quiz"), option_ids),
-        "reflections": clean_reflections(raw.get("reflections")),
-        "other": clean_other(raw.get("other")),
-    }

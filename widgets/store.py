@@ -23,7 +23,7 @@ class BrowserStore(BrowserSafe, anywidget.AnyWidget):
 
     browser_sets = ("progress", "quiz", "loaded", "status")  # what store.js sets
 
-    _esm = bundle("dom.js", "store.js")
+    _esm = bundle("dom.js", "import_check.js", "store.js")
     progress = traitlets.Dict(help="{module_id: {'completed': 'YYYY-MM-DD'}}").tag(sync=True)
     quiz = traitlets.Dict(
         help="{module_id: {item_id: {'chosen': [option ids], 'correct': bool, 'tries': int, 'first_try': bool, 'revealed': bool}}}"
@@ -56,13 +56,6 @@ class BrowserStore(BrowserSafe, anywidget.AnyWidget):
             return value[:300] if isinstance(value, str) else ""
         return {k: v for k, v in value.items() if isinstance(k, str) and (isinstance(v, str) or _forms(v))}
 
-    def _plural(self, key: str, count: int) -> str:
-        """The text ``key`` (plural forms, see content.UIText) for ``count``; the bare number if it is missing."""
-        forms = self.texts.get(key)
-        if not forms:
-            return str(count)
-        return content.pick_plural(forms, count).format(count=count)
-
     # -- what the kit's other widgets call
     def mark_complete(self, module_id: str) -> None:
         self.progress = {**self.progress, module_id: {"completed": learner_data.today()}}
@@ -83,29 +76,11 @@ class BrowserStore(BrowserSafe, anywidget.AnyWidget):
     def _on_browser_message(self, widget, msg, buffers):
         if not isinstance(msg, dict):
             return
+        # An import is read, checked and kept in the browser (static/import_check.js): the kernel
+        # gets its progress and answers through the traits only. A message of the old kind,
+        # {"kind": "import", "text": ...}, is ignored like any other unknown message.
         kind = msg.get("kind")
-        if kind == "import":
-            try:
-                data = learner_data.parse_export(msg.get("text"), option_ids)
-            except learner_data.ImportError_ as exc:
-                self.status = self.texts.get(f"import-{exc}", self.texts.get("import-failed", ""))
-                return
-            self.progress = {**self.progress, **data["progress"]}
-            merged = dict(self.quiz)
-            for module, answers in data["quiz"].items():
-                merged[module] = {**merged.get(module, {}), **answers}
-            self.quiz = merged
-            self.send({"kind": "write-reflections", "reflections": data["reflections"], "other": data["other"]})
-            counts = {
-                "modules": len(data["progress"]),
-                "answers": sum(len(a) for a in data["quiz"].values()),
-                "reflections": len(data["reflections"]),
-                "other": len(data["other"]),
-            }
-            self.status = self.texts.get("import-done", "").format(
-                **{name: self._plural(f"import-count-{name}", n) for name, n in counts.items()}
-            )
-        elif kind == "cleared":
+        if kind == "cleared":
             self.progress = {}
             self.quiz = {}
             self.status = self.texts.get("delete-done", "")

@@ -4,7 +4,9 @@ request leaves 127.0.0.1. A positive control proves the scan finds a token that 
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
 import time
 from pathlib import Path
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ROOT, wait_rendered
+from .conftest import ROOT, SHOTS, wait_rendered
 from .test_resources import TOOL_READY
 
 pytestmark = pytest.mark.site
@@ -96,3 +98,119 @@ def test_the_scan_finds_a_token_written_to_disk_on_purpose(tmp_path):
     (tmp_path / "control.txt").write_text(f"written on purpose {token}")
     found = scan([token], since)
     assert list(found) == [token] and str(tmp_path / "control.txt") in found[token]
+
+
+def test_an_imported_file_is_checked_in_the_browser_and_its_text_never_sent(site, context, tmp_path):
+    # A crafted "your data" file: a reflection and a note carrying unique markers, a theme that would
+    # break out of the page's attribute, a forged module id, an oversized name and reflection. The
+    # browser checks it and keeps the rest in localStorage; no websocket frame carries its text.
+    marker = "refl" + secrets.token_hex(8)
+    note = "note" + secrets.token_hex(8)
+    bad_theme = '" onmouseover=alert(1) x="'
+    long_name = "Dr " + "A" * 200
+    crafted = {
+        "kit": "balint-course-kit",
+        "version": 1,
+        "progress": {
+            "01_history": {"completed": "2026-10-02"},
+            "99_forged<script>": {"completed": "2026-10-02"},
+            "02_ground_rules": {"completed": "2026-02-30"},
+        },
+        "quiz": {
+            "01_history": {
+                "q-enid": {"chosen": ["a"], "correct": True, "tries": 1, "first_try": True, "revealed": False}
+            },
+            "../../etc": {"q-x": {"chosen": ["a"], "correct": True, "tries": 1, "first_try": True, "revealed": False}},
+        },
+        "reflections": {
+            "01_history-roots": {"text": f"My private thought {marker}.", "saved": "02/10/2026, 10:00:00"},
+            "01_history-today": {"text": "x" * 20_001},
+        },
+        "other": {
+            "theme": bad_theme,
+            "solo:the-wedding-in-june:associations": f"A heavy feeling {note}.",
+            "record-name": long_name,
+        },
+    }
+    path = tmp_path / "my-data.json"
+    path.write_text(json.dumps(crafted))
+    not_ours = tmp_path / "not-ours.json"
+    not_ours.write_text(json.dumps({"hello": marker}))
+
+    page = context.new_page()
+    frames: list[bytes] = []
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framesent", lambda p: frames.append(p.encode() if isinstance(p, str) else bytes(p))),
+    )
+    page.goto(f"{site.url}/voila/render/resources/my_data.ipynb")
+    wait_rendered(page, ready=".kit-store-card")
+    key = "balint-kit:v1:" + page.evaluate("() => document.body.dataset.kitBase") + ":"
+    page.evaluate(
+        "k => localStorage.setItem(k + 'reflection:02_ground_rules-frame', JSON.stringify({text: 'Kept from before.', saved: ''}))",
+        key,
+    )
+    status = page.locator(".kit-store-status")
+    picker = page.locator(".kit-import input[type=file]")
+
+    # A file that is not the kit's: the plain message, and nothing already stored is lost.
+    picker.set_input_files(str(not_ours))
+    page.wait_for_function(
+        "() => document.querySelector('.kit-store-status').innerText.includes('not exported by the Balint Course Kit')"
+    )
+    assert status.inner_text() == "That file was not exported by the Balint Course Kit. Nothing was changed."
+
+    picker.set_input_files(str(path))
+    page.wait_for_function("() => document.querySelector('.kit-store-status').innerText.startsWith('Imported')")
+    assert status.inner_text() == (
+        "Imported 1 completed module, 1 answer, 1 reflection and 1 other item (self-check history, notes, checklists)."
+        " 6 entries in the file were left out because they are not in the form the kit saves:"
+        " 2 completed modules, 1 answer, 1 reflection, 2 other items."
+    )
+    # The progress and the answer reach the kernel through the store's traits (Python checks them again).
+    page.wait_for_function(
+        "() => document.querySelector('.kit-nav a[href$=\"/01_history.ipynb\"]').classList.contains('kit-done')"
+    )
+    stored = page.evaluate(
+        "k => Object.fromEntries(Object.keys(localStorage).filter(n => n.startsWith(k)).map(n => [n.slice(k.length), localStorage.getItem(n)]))",
+        key,
+    )
+    assert stored == {
+        "progress": '{"01_history":{"completed":"2026-10-02"}}',
+        "quiz": '{"01_history":{"q-enid":{"chosen":["a"],"correct":true,"tries":1,"first_try":true,"revealed":false}}}',
+        "reflection:01_history-roots": json.dumps(
+            {"text": f"My private thought {marker}.", "saved": "02/10/2026, 10:00:00"}, separators=(",", ":")
+        ),
+        "reflection:02_ground_rules-frame": '{"text":"Kept from before.","saved":""}',
+        "solo:the-wedding-in-june:associations": f"A heavy feeling {note}.",
+    }
+    assert page.evaluate("() => document.documentElement.getAttribute('data-kit-theme')") in ("light", "dark")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".kit-store-card").screenshot(path=str(SHOTS / "import-partly-bad.png"))
+
+    # A reload shows what was imported, read from localStorage. (And the page's head applies only
+    # a theme the switch writes: a value put in storage another way is not applied.)
+    page.evaluate("([k, v]) => localStorage.setItem(k + 'theme', v)", [key, bad_theme])
+    page.reload()
+    wait_rendered(page, ready=".kit-store-card")
+    page.wait_for_selector(".kit-mydata-table")
+    rows = page.eval_on_selector_all(
+        ".kit-mydata-table tbody tr", "rows => rows.map(r => [r.dataset.kind, r.children[1].innerText])"
+    )
+    assert rows == [
+        ["progress", "1 module"],
+        ["quiz", "1 answer"],
+        ["reflection", "2 reflections"],
+        ["solo", "1 note"],
+        ["theme", "1 entry"],  # the value this test put there itself, listed so the learner can delete it
+    ]
+    assert page.evaluate("() => document.documentElement.getAttribute('data-kit-theme')") in ("light", "dark")
+    page.close()
+
+    # The frames were seen (the imported progress went to the kernel), and none carries the file's text.
+    sent = b"\n".join(frames)
+    assert b"2026-10-02" in sent
+    for text in (marker, note, bad_theme, long_name, "onmouseover", "x" * 1000, "Kept from before"):
+        assert text.encode() not in sent, text
+    assert not re.search(rb'"kind"\s*:\s*"import"', sent)  # no import message of any kind
+    assert marker not in site.log()

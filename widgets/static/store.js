@@ -1,9 +1,14 @@
 // The kit's browser store (anywidget). Keeps progress, knowledge-check answers and
-// reflections in this browser's localStorage; exports them to a file, imports a file
-// (checked in Python before anything is written) and deletes them on request.
-// Keys: "balint-kit:v1:<base url>:progress", ":quiz", ":reflection:<id>".
+// reflections in this browser's localStorage; exports them to a file, imports a file and
+// deletes them on request. Keys: "balint-kit:v1:<base url>:progress", ":quiz", ":reflection:<id>".
+//
+// An imported file is read and checked here, in the browser (import_check.js): its reflections
+// and the rest of the learner's data are written to localStorage directly and never sent to the
+// kernel. Only its progress and knowledge-check answers reach the kernel, through the `progress`
+// and `quiz` traits as on every page load, where Python checks them again.
 
-// kitKey() comes from dom.js, joined in front of this file by widgets/esm.py.
+// kitKey(), kitPlural() come from dom.js and checkImport(), IMPORT_MAX_BYTES from import_check.js,
+// joined in front of this file by widgets/esm.py.
 function prefix() {
   return kitKey("");
 }
@@ -75,17 +80,47 @@ function initialize({ model }) {
   };
   model.on("change:progress", persist("progress"));
   model.on("change:quiz", persist("quiz"));
-  model.on("msg:custom", (msg) => {
-    if (msg && msg.kind === "write-reflections" && msg.reflections) {
-      for (const [id, entry] of Object.entries(msg.reflections)) {
-        writeJSON(p + "reflection:" + id, entry);
-      }
-      for (const [name, text] of Object.entries(msg.other || {})) {
-        try { localStorage.setItem(p + name, text); } catch { /* storage full: the status says so below */ }
-      }
-      window.dispatchEvent(new CustomEvent("kit-reflections"));
-    }
-  });
+}
+
+// What an import took and what it left out, in the words of data/ui/<language>.yaml.
+function importMessage(texts, found) {
+  const parts = ["modules", "answers", "reflections", "other"];
+  const count = (part, n) => kitPlural(texts["import-count-" + part], n);
+  const names = Object.fromEntries(parts.map((part) => [part, count(part, found.counts[part])]));
+  let text = kitPlural(texts["import-done"] || "", 0, names);
+  const leftOut = parts.filter((part) => found.leftOut[part] > 0);
+  if (leftOut.length) {
+    const total = leftOut.reduce((sum, part) => sum + found.leftOut[part], 0);
+    const items = leftOut.map((part) => count(part, found.leftOut[part]));
+    // A plain list after the text's colon ("2 answers, 1 reflection"), in the page's language.
+    let list = items.join(", ");
+    try {
+      list = new Intl.ListFormat(document.documentElement.lang || "en", { type: "unit" }).format(items);
+    } catch { /* an unknown language: the items with commas */ }
+    text += " " + kitPlural(texts["import-left-out"] || "", total, { items: list });
+  }
+  return text;
+}
+
+// Keep what checkImport() found in the file: the reflections and the rest in localStorage, the
+// progress and answers merged into the traits (the kernel checks them; persist() stores them).
+// False if the browser's storage refused an entry.
+function importKeep(model, found) {
+  const p = prefix();
+  let stored = true;
+  for (const [id, entry] of Object.entries(found.reflections)) {
+    if (!writeJSON(p + "reflection:" + id, entry)) stored = false;
+  }
+  for (const [name, text] of Object.entries(found.other)) {
+    try { localStorage.setItem(p + name, text); } catch { stored = false; }
+  }
+  model.set("progress", { ...(model.get("progress") || {}), ...found.progress });
+  const quiz = { ...(model.get("quiz") || {}) };
+  for (const [module, answers] of Object.entries(found.quiz)) quiz[module] = { ...(quiz[module] || {}), ...answers };
+  model.set("quiz", quiz);
+  model.save_changes();
+  window.dispatchEvent(new CustomEvent("kit-reflections"));
+  return stored;
 }
 
 function render({ model, el }) {
@@ -127,17 +162,23 @@ function render({ model, el }) {
   input.className = "kit-sr";
   input.setAttribute("aria-label", t("import"));
   importLabel.appendChild(input);
+  // The import's message is shown here only: it is not sent to the kernel.
+  const say = (text) => { status.textContent = text; };
   input.addEventListener("change", async () => {
     const file = input.files && input.files[0];
-    if (!file) return;
-    if (file.size > 2000000) {
-      model.set("status", t("import-too-large"));
-      model.save_changes();
-      return;
-    }
-    const text = await file.text();
-    model.send({ kind: "import", text });
     input.value = "";
+    if (!file) return;
+    if (file.size > IMPORT_MAX_BYTES) return say(t("import-too-large"));
+    let text;
+    try {
+      text = await file.text();
+    } catch {
+      return say(t("import-failed"));
+    }
+    const found = checkImport(text);
+    if (!found.ok) return say(t("import-" + found.problem));
+    const stored = importKeep(model, found);
+    say(stored ? importMessage(model.get("texts") || {}, found) : t("storage-failed"));
   });
 
   const del = document.createElement("button");
