@@ -165,7 +165,7 @@ def test_an_imported_file_is_checked_in_the_browser_and_its_text_never_sent(site
     assert status.inner_text() == (
         "Imported 1 completed module, 1 answer, 1 reflection and 1 other item (self-check history, notes, checklists)."
         " 6 entries in the file were left out because they are not in the form the kit saves:"
-        " 2 completed modules, 1 answer, 1 reflection, 2 other items."
+        " 2 module records, 1 answer, 1 reflection, 2 other items."
     )
     # The progress and the answer reach the kernel through the store's traits (Python checks them again).
     page.wait_for_function(

@@ -91,7 +91,8 @@ function importMessage(texts, found) {
   const leftOut = parts.filter((part) => found.leftOut[part] > 0);
   if (leftOut.length) {
     const total = leftOut.reduce((sum, part) => sum + found.leftOut[part], 0);
-    const items = leftOut.map((part) => count(part, found.leftOut[part]));
+    // Entries of the file, not the learner's work ("2 module records", not "2 completed modules").
+    const items = leftOut.map((part) => kitPlural(texts["import-out-" + part], found.leftOut[part]));
     // A plain list after the text's colon ("2 answers, 1 reflection"), in the page's language.
     let list = items.join(", ");
     try {
