@@ -1296,7 +1296,7 @@ class ContentError(Exception):
 def data_dir() -> Path:
     """The ``data/`` folder: ``BALINT_KIT_DATA`` if set, else the one beside the package."""
     env = os.environ.get("BALINT_KIT_DATA")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
 
 
 def schema_for(relpath: str) -> type[BaseModel]:
