@@ -141,7 +141,7 @@ test: setup-test
 	@$(WITH_POSTGRES) echo "$(BIN)/python -m pytest $(PYTEST_ARGS)"; $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The JSON Schemas of the data files (data/schemas/, for authors' editors) from the models in
-# widgets/content.py, and the schema line at the top of every data file: run after changing a model
+# widgets/content/, and the schema line at the top of every data file: run after changing a model
 # or adding a data file. tests/test_schemas.py fails (so `make test` fails) while they are out of step.
 schemas: setup
 	$(BIN)/python -m widgets.schemas
