@@ -2,7 +2,7 @@
 
 JupyterHub starts this file (``c.Spawner.cmd`` in ``jupyterhub_config.py``, ``singleuser.cmd``
 in ``deploy/kubernetes/values.yaml``) once per learner, with the hub's ``JUPYTERHUB_*``
-environment. It runs the kit's own Voila application, ``widgets.site.CourseVoila`` (template,
+environment. It runs the kit's own Voila application, ``kitserver.app.CourseVoila`` (template,
 navigation, kernel cap, kernel culling, class poll, no file tree: everything ``make serve``
 has), with three changes for the hub:
 
@@ -35,7 +35,7 @@ from jupyterhub.singleuser.extension import (
 )
 from traitlets import Bool, List, Unicode
 
-from widgets import site
+from kitserver import app
 
 
 class HubIdentityProvider(JupyterHubIdentityProvider):
@@ -54,7 +54,7 @@ class HubVersionHandler(tornado.web.RequestHandler):
         self.write({"version": jupyterhub.__version__})
 
 
-class HubCourseVoila(site.CourseVoila):
+class HubCourseVoila(app.CourseVoila):
     """The course site as a JupyterHub single-user server."""
 
     name = "balint-course-hub"
@@ -102,8 +102,8 @@ def hub_argv(environ: dict[str, str], extra: list[str]) -> list[str]:
 def main() -> None:
     # The site reads voila.json and serves course/ from the kit's folder, wherever the spawner
     # started us (LocalProcessSpawner starts in the learner's home).
-    os.chdir(site.ROOT)
-    ours = str(site.ROOT / "share" / "jupyter")
+    os.chdir(app.ROOT)
+    ours = str(app.ROOT / "share" / "jupyter")
     rest = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != ours]
     os.environ["JUPYTER_PATH"] = os.pathsep.join([ours, *rest])
     HubCourseVoila.launch_instance(argv=hub_argv(dict(os.environ), sys.argv[1:]))

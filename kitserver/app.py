@@ -1,17 +1,17 @@
 """The course site: Voila with the kit's template, navigation, kernel cap and offline assets.
 
-Run it with ``python -m widgets.site`` from the repository root (``make serve`` does).
+Run it with ``python -m kitserver`` from the repository root (``make serve`` does).
 Configuration is read from ``voila.json`` in the working directory, as Voila does;
 what this module adds on top of stock Voila:
 
 * ``/`` sends a learner to the landing page (``voila/render/index.ipynb``); the
   file tree and the contents API are not served, so no notebook or code is listed.
 * ``/kit/static/…`` serves the kit's own browser assets and plotly.js (the basic bundle
-  from node_modules/, else plotly.py's own: :mod:`widgets.plotly_bundle`), cached by the
+  from node_modules/, else plotly.py's own: :mod:`kitserver.plotly_bundle`), cached by the
   browser (no CDN). It is public, as Jupyter Server's own ``/static/`` is, also under
   JupyterHub: it holds no learner data.
 * Responses go out gzipped to browsers that take gzip, static files from gzip copies made
-  once (:mod:`widgets.compress`; ``CourseVoila.compress_responses``).
+  once (:mod:`kitserver.compress`; ``CourseVoila.compress_responses``).
 * Each course page gets the course map in its page config, from which the
   ``balint`` template draws the header, navigation and previous/next links, and the
   definitions of the glossary terms the page links to (``balintGlossary``), which
@@ -35,7 +35,7 @@ what this module adds on top of stock Voila:
   models created by the browser, no traceback sent back for a failing comm message. A page
   whose kernel is ended by the server (API, culler, limits) is told so and shows the banner.
 * ``/kit/poll/…`` is the anonymous class poll's JSON API (see :class:`PollHandler`),
-  on the store of :mod:`widgets.poll`, opened once per server from
+  on the store of :mod:`kitserver.poll_store`, opened once per server from
   ``BALINT_KIT_POLL_URL`` / ``BALINT_KIT_POLL_DB`` or ``--poll-url``. Under JupyterHub
   it needs the hub's login for this server, as the pages do.
 """
@@ -76,11 +76,14 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.treehandler import VoilaTreeHandler
 
-from . import compress, content, front, guard, plotly_bundle, poll
+from widgets import content, guard
+
+from . import compress, front, plotly_bundle
+from . import poll_store as poll
 from .throttle import Throttle
 
 ROOT = Path(__file__).resolve().parent.parent
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = ROOT / "widgets" / "static"
 TEMPLATE = ROOT / "share" / "jupyter" / "voila" / "templates" / "balint"
 PLOTLY = plotly_bundle.choose()  # the basic bundle from node_modules/, else plotly.py's full one
 ASSET_VERSION = f"kit-0.1.0-plotly-{plotly.__version__}"
@@ -241,7 +244,7 @@ class OwnKernelOnly:
             raise tornado.web.HTTPError(404)
         owner = getattr(manager, "owners", {}).get(kernel_id)
         if owner is None or owner != browser_of(self):
-            # Said in the request's one access line (widgets/front.py's log_request).
+            # Said in the request's one access line (kitserver/front.py's log_request).
             self.kit_reason = (
                 f"refused a request for a kernel from a browser that did not open it ({type(self).__name__})"
             )
@@ -715,7 +718,7 @@ class KitStaticHandler(tornado.web.StaticFileHandler):
 
 
 class PlotlyHandler(KitStaticHandler):
-    """``plotly.min.js``: the bundle :func:`widgets.plotly_bundle.choose` picked, under one name."""
+    """``plotly.min.js``: the bundle :func:`kitserver.plotly_bundle.choose` picked, under one name."""
 
     def parse_url_path(self, url_path):
         return PLOTLY.path.name
@@ -1028,7 +1031,7 @@ class PollResponsesHandler(PollHandler):
 class PollResultsHandler(PollHandler):
     """GET {base}kit/poll/classes/{code}/results with header X-Kit-Class-Key.
 
-    200 the results (see :func:`widgets.poll.view`), 403 wrong-key, 404 unknown-class.
+    200 the results (see :func:`kitserver.poll_store.view`), 403 wrong-key, 404 unknown-class.
     """
 
     route = "kit/poll/classes/{code}/results"
@@ -1206,7 +1209,7 @@ class CourseVoila(Voila):
         True,
         config=True,
         help="Send compressible responses gzipped to browsers that take gzip, static files from gzip copies "
-        "made once (widgets/compress.py). False when a proxy in front compresses.",
+        "made once (kitserver/compress.py). False when a proxy in front compresses.",
     )
     aliases: ClassVar[dict] = {**Voila.aliases, "poll-url": "CourseVoila.poll_url", "poll_url": "CourseVoila.poll_url"}
 
