@@ -34,7 +34,7 @@ what this module adds on top of stock Voila:
   enforced by the operating system (``kernel_memory_mb``), no IPython history, no widget
   models created by the browser, no traceback sent back for a failing comm message. A page
   whose kernel is ended by the server (API, culler, limits) is told so and shows the banner.
-* ``/kit/poll/…`` is the anonymous class poll's JSON API (see :class:`PollHandler`),
+* ``/kit/poll/…`` is the anonymous class poll's JSON API (see :class:`kitserver.poll_handlers.PollHandler`),
   on the store of :mod:`kitserver.poll_store`, opened once per server from
   ``BALINT_KIT_POLL_URL`` / ``BALINT_KIT_POLL_DB`` or ``--poll-url``. Under JupyterHub
   it needs the hub's login for this server, as the pages do.

@@ -75,7 +75,7 @@ def poll_statement_count() -> int:
 
 
 class PollLimits:
-    """What one client (one address) may do to the class poll; see :class:`CourseVoila`'s
+    """What one client (one address) may do to the class poll; see :class:`kitserver.app.CourseVoila`'s
     ``poll_*_limit`` options for the defaults and why."""
 
     retry_after = 60
