@@ -165,9 +165,15 @@ class CourseKernelHandler(OwnKernelOnly, KernelHandler):
 
 
 class CourseShutdownHandler(OwnKernelOnly, VoilaShutdownKernelHandler):
-    """The page's shutdown beacon: its own browser only."""
+    """The page's shutdown beacon: its own browser only. For a kernel the server no longer runs
+    (it died, or was ended by the culler or a limit, or the server restarted) the beacon's work
+    is done: 204, where stock Voila's 404 showed in the learner's console on every such reload."""
 
     async def prepare(self, *args, **kwargs):
+        if self._kernel_id_of_request() not in self.settings["kernel_manager"]:
+            self.set_status(204)
+            self.finish()
+            return
         self.refuse_other_browsers()
         return await super().prepare(*args, **kwargs)
 
@@ -320,10 +326,16 @@ class _OneLineForAnEnd(logging.Filter):
     _EVERY_CONNECTION = ("Adapting from protocol version", "Connecting to kernel", "Starting buffering for")
     """jupyter_server's INFO lines for every kernel websocket: more lines per page than the page
     request's own; left out (nothing goes wrong in them)."""
+    _GIVEN_UP = ("KernelRestarter: restart failed", "restarted failed!")
+    """A kernel that died is given up at once (voila.json: KernelRestarter.restart_limit 0, no empty
+    kernel in its place): jupyter_client and jupyter_server each say so beside jupyter_server's
+    "Kernel ... died, removing from map.", which is kept as the one line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         text = str(record.msg)
         if text.startswith(self._EVERY_CONNECTION):
+            return False
+        if text.endswith(self._GIVEN_UP):
             return False
         if _quiet_end.get() and text.startswith("Kernel shutdown:"):
             return False

@@ -94,6 +94,7 @@ def test_addresses_that_answered_500_now_answer_a_plain_404_and_log_one_line(sit
         r = requests.get(site.url + path, timeout=30, allow_redirects=False)
         assert r.status_code == 404, path
         assert "<h1>This page is not part of the course</h1>" in r.text, path
+        assert "prefers-color-scheme: dark" in r.text, path  # the plain pages' shared style was included
         assert "Traceback" not in r.text and "static_path" not in r.text
     time.sleep(0.5)  # the last log lines are written after the answer
     log = site.log()[before:]

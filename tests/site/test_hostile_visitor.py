@@ -387,7 +387,9 @@ def test_one_browser_holds_at_most_five_kernels(hostile_site):
     assert alive == set(first[3:] + later)
     # Another browser still gets in, and the hoarder cannot reach the ended kernels any more.
     assert Browser(site.url).page("index.ipynb")[0] == 200
-    assert hoarder.shutdown(first[0]) == 404  # ended: this server runs no such kernel (as stock)
+    # An ended kernel's beacon is answered 204 (nothing left to end), and the kernel stays gone.
+    assert hoarder.shutdown(first[0]) == 204
+    assert kernel_process(site, first[0]) is None
     for k in alive:
         hoarder.shutdown(k)
 
@@ -528,8 +530,11 @@ def test_a_kernel_stopped_by_its_memory_limit_shows_the_banner(tmp_path, context
         _assert_banner(page)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "fault-kernel-memory-limit-banner.png"))
+        # The stopped kernel is given up, not replaced by an empty one (voila.json: restart_limit 0).
+        assert wait_for(lambda: server.kernels() == [], 30), "an empty kernel was started in its place"
         log = server.log()
         assert log.count("reached its memory limit of 300 MiB and was stopped") == 1, log
+        assert log.count("died, removing from map") == 1 and "restart" not in log, log  # one line from the server
         assert "Traceback" not in log and "MemoryError" not in page.inner_text("body")
     finally:
         page.close()

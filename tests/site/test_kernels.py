@@ -79,6 +79,7 @@ def test_above_the_cap_a_new_visitor_gets_the_busy_page():
             assert e.headers["Retry-After"] == "60"
         texts = yaml.safe_load((ROOT / "data" / "ui" / "en.yaml").read_text())["strings"]
         assert texts["busy-title"] in body and texts["busy-message"] in body
+        assert "prefers-color-scheme: dark" in body  # the plain pages' shared style was included
         assert len(server.kernels()) == 2
     finally:
         server.stop()
