@@ -35,7 +35,7 @@ from jupyterhub.singleuser.extension import (
 )
 from traitlets import Bool, List, Unicode
 
-from kitserver import app
+from kitserver import app as site
 
 
 class HubIdentityProvider(JupyterHubIdentityProvider):
@@ -54,7 +54,7 @@ class HubVersionHandler(tornado.web.RequestHandler):
         self.write({"version": jupyterhub.__version__})
 
 
-class HubCourseVoila(app.CourseVoila):
+class HubCourseVoila(site.CourseVoila):
     """The course site as a JupyterHub single-user server."""
 
     name = "balint-course-hub"
@@ -102,8 +102,8 @@ def hub_argv(environ: dict[str, str], extra: list[str]) -> list[str]:
 def main() -> None:
     # The site reads voila.json and serves course/ from the kit's folder, wherever the spawner
     # started us (LocalProcessSpawner starts in the learner's home).
-    os.chdir(app.ROOT)
-    ours = str(app.ROOT / "share" / "jupyter")
+    os.chdir(site.ROOT)
+    ours = str(site.ROOT / "share" / "jupyter")
     rest = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != ours]
     os.environ["JUPYTER_PATH"] = os.pathsep.join([ours, *rest])
     HubCourseVoila.launch_instance(argv=hub_argv(dict(os.environ), sys.argv[1:]))
