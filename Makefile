@@ -68,7 +68,7 @@ node:
 
 # Node packages, from the npm registry at the versions package.json pins and
 # package-lock.json locks, into node_modules/ with `npm ci`: plotly.js-basic-dist-min (the plotly.js the site serves,
-# widgets/plotly_bundle.py), configurable-http-proxy (the proxy of
+# kitserver/plotly_bundle.py), configurable-http-proxy (the proxy of
 # the JupyterHub tests, tests/hub/), axe-core (tests/site/test_accessibility.py), ESLint with
 # its recommended rules and the browser's and node's globals (tests/test_lint.py) and yaml-language-server
 # (the engine of VS Code's YAML extension, tests/test_schemas_editor.py). Run when
@@ -134,14 +134,14 @@ serve: setup plotly-js
 	@echo "  The Balint Course Kit is starting at  http://127.0.0.1:$(PORT)/"
 	@echo "  (stop it with Ctrl+C)"
 	@echo ""
-	$(BIN)/python -m widgets.site course --port=$(PORT) $(if $(filter 1,$(OPEN)),,--no-browser)
+	$(BIN)/python -m kitserver course --port=$(PORT) $(if $(filter 1,$(OPEN)),,--no-browser)
 
 test: setup-test
 	node --test tests/js/*.test.mjs
 	@$(WITH_POSTGRES) echo "$(BIN)/python -m pytest $(PYTEST_ARGS)"; $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The JSON Schemas of the data files (data/schemas/, for authors' editors) from the models in
-# widgets/content.py, and the schema line at the top of every data file: run after changing a model
+# widgets/content/, and the schema line at the top of every data file: run after changing a model
 # or adding a data file. tests/test_schemas.py fails (so `make test` fails) while they are out of step.
 schemas: setup
 	$(BIN)/python -m widgets.schemas

@@ -1,6 +1,6 @@
 """What noise added in the learner's browser would cost the class poll (randomised response).
 
-The defence considered against an instructor who pads a batch with made-up answers (widgets/poll.py):
+The defence considered against an instructor who pads a batch with made-up answers (kitserver/poll_store.py):
 each browser replaces each of its six numbers, with probability ``p``, by a number drawn
 uniformly from 0-9 before sending, and the instructor's view corrects the counts for the noise
 (``(observed share - p/10) / (1 - p)``). Then what the padding instructor recovers of the one

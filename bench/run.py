@@ -1,6 +1,6 @@
 """Benchmark of the course site against a bare one-button Voila page, and crowds of learners.
 
-Starts the course site (``python -m widgets.site``) on a temporary copy of
+Starts the course site (``python -m kitserver``) on a temporary copy of
 ``course/`` that also holds ``bench/pages/bare.ipynb``, so the bare page and the
 course pages are served by the same Voila with the same config and template.
 Then, in one run:
@@ -125,7 +125,7 @@ class Server:
             [
                 str(PYTHON),
                 "-m",
-                "widgets.site",
+                "kitserver",
                 str(self.root),
                 "--port",
                 str(self.port),

@@ -1,6 +1,6 @@
 """Units of what the site sends over the wire: which requests take gzip, the compressing transform,
-which static handlers get gzip copies, and which plotly.js bundle is served (widgets/compress.py,
-widgets/plotly_bundle.py). The site itself is tested in tests/site/test_wire.py."""
+which static handlers get gzip copies, and which plotly.js bundle is served (kitserver/compress.py,
+kitserver/plotly_bundle.py). The site itself is tested in tests/site/test_wire.py."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 import tornado.web
 from tornado import httputil
 
-from widgets import compress, plotly_bundle
+from kitserver import compress, plotly_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -34,13 +34,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kitserver import poll_store as poll
 from widgets import (
     content,
     instrument,
     learner_data,
     online,
     planner,
-    poll,
     quiz,
     roleplay,
     simulator,

@@ -16,7 +16,7 @@ import pytest
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
 
-from widgets.site import CappedKernelManager
+from kitserver.kernels import CappedKernelManager
 
 
 def _run(coro):
@@ -63,7 +63,7 @@ def test_a_started_kernel_is_culled_only_when_idle_past_the_timeout(idle_seconds
 
 
 def test_new_browsers_per_address_are_counted_over_a_sliding_minute():
-    from widgets.site import Arrivals
+    from kitserver.kernels import Arrivals
 
     now = [1000.0]
     arrivals = Arrivals(3, clock=lambda: now[0])

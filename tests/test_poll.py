@@ -1,4 +1,4 @@
-"""The class poll's store (widgets/poll.py) on SQLite and on a real PostgreSQL.
+"""The class poll's store (kitserver/poll_store.py) on SQLite and on a real PostgreSQL.
 
 Every store test runs twice: on an SQLite file in a temporary folder, and on the
 PostgreSQL that ``make test`` starts (``BALINT_KIT_TEST_PG_URL``), in a schema of
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from widgets import poll
+from kitserver import poll_store as poll
 
 PG_ENV = "BALINT_KIT_TEST_PG_URL"
 

@@ -141,7 +141,7 @@ def test_committed_schema_matches_the_models(kind):
     text = (DATA / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
     regenerated = schemas.render(schemas.build(kind, schemas.kinds()[kind]))
     assert text == regenerated, (
-        f"data/schemas/{kind}.schema.json is out of step with widgets/content.py: run `make schemas`"
+        f"data/schemas/{kind}.schema.json is out of step with widgets/content/: run `make schemas`"
     )
 
 
@@ -156,7 +156,7 @@ def test_schema_is_draft_7_as_the_editor_reads_it(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_schema_refuses_unknown_fields_everywhere(kind):
-    # Every model of widgets/content.py forbids extra fields (extra="forbid"), so every object with
+    # Every model of widgets/content/ forbids extra fields (extra="forbid"), so every object with
     # named fields must say additionalProperties: false, or a misspelt field would go unmarked.
     objects = [s for s in subschemas(committed(kind)) if "properties" in s]
     assert objects

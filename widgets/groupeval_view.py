@@ -3,7 +3,7 @@
 Both widgets only carry text from ``data/group_evaluation.yaml`` and ``data/ui/en.yaml``:
 the learner's answers stay in the browser, and when the learner chooses to send them to a
 class, the browser sends them straight to the course site's class poll
-(:mod:`widgets.poll` behind :mod:`widgets.site`). The kernel never receives them.
+(:mod:`kitserver.poll_store` behind :mod:`kitserver.poll_handlers`). The kernel never receives them.
 """
 
 from __future__ import annotations

@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                 path.write_text(new, encoding="utf-8")
     if args.check:
         for what in stale:
-            print(f"out of step with widgets/content.py: data/{what}", file=sys.stderr)
+            print(f"out of step with widgets/content/: data/{what}", file=sys.stderr)
         if stale:
             print("Run `make schemas` and commit the result.", file=sys.stderr)
         return 1 if stale else 0

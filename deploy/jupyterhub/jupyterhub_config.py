@@ -10,7 +10,7 @@
 #
 # How a learner's server runs the course, and why
 # -----------------------------------------------
-# The single-user server is the kit's own Voila application, `widgets.site.CourseVoila`, started by
+# The single-user server is the kit's own Voila application, `kitserver.app.CourseVoila`, started by
 # deploy/jupyterhub/kit_singleuser.py with the hub's login in front of it (a custom
 # `c.Spawner.cmd`). The alternatives were weighed against voila 0.5 and CourseVoila:
 #
@@ -21,7 +21,7 @@
 #   tab end its kernel, /kit/static (the site's own plotly.js, no CDN), the class poll, and the
 #   closed file tree. A learner would also get JupyterLab, a terminal and the contents API,
 #   which show the notebooks and the quiz answer keys in data/.
-# * jupyter-server-proxy under `jupyterhub-singleuser`, starting `python -m widgets.site` behind
+# * jupyter-server-proxy under `jupyterhub-singleuser`, starting `python -m kitserver` behind
 #   it: the course site is complete, but every learner then runs two servers (a Jupyter server
 #   with JupyterLab, terminals and the kernels API, which can run any code, plus the site), and
 #   every page, static file and kernel websocket is proxied twice.

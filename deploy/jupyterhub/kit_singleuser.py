@@ -2,7 +2,7 @@
 
 JupyterHub starts this file (``c.Spawner.cmd`` in ``jupyterhub_config.py``, ``singleuser.cmd``
 in ``deploy/kubernetes/values.yaml``) once per learner, with the hub's ``JUPYTERHUB_*``
-environment. It runs the kit's own Voila application, ``widgets.site.CourseVoila`` (template,
+environment. It runs the kit's own Voila application, ``kitserver.app.CourseVoila`` (template,
 navigation, kernel cap, kernel culling, class poll, no file tree: everything ``make serve``
 has), with three changes for the hub:
 
@@ -35,7 +35,7 @@ from jupyterhub.singleuser.extension import (
 )
 from traitlets import Bool, List, Unicode
 
-from widgets import site
+from kitserver import app as site
 
 
 class HubIdentityProvider(JupyterHubIdentityProvider):

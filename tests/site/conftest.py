@@ -1,6 +1,6 @@
 """Fixtures for the site tests: the course site started as shipped, and Debian's chromium.
 
-The server is started the way `make serve` starts it (``python -m widgets.site course``
+The server is started the way `make serve` starts it (``python -m kitserver course``
 from the repository root, so it reads the repository's ``voila.json``), on a free port.
 Its output goes to a log file that the privacy tests read. The browser is Debian's
 ``chromium`` driven by playwright (its own browser download cannot work offline).
@@ -68,7 +68,7 @@ class Server:
             [
                 sys.executable,
                 "-m",
-                "widgets.site",
+                "kitserver",
                 str(root),
                 f"--port={self.port}",
                 "--no-browser",

@@ -1,4 +1,4 @@
-"""The site's front door, attacked over HTTP as a hostile visitor would (widgets/front.py, widgets/site.py).
+"""The site's front door, attacked over HTTP as a hostile visitor would (kitserver/front.py, kitserver/app.py).
 
 What a security tester found on the site as shipped, each as a request against the real server:
 a Content-Security-Policy of ``frame-ancestors`` only, static files with no security header at

@@ -310,7 +310,7 @@ def test_a_lone_surrogate_in_a_frame_or_a_url_gets_a_plain_refusal_and_one_line(
 def test_the_log_holds_no_client_address_and_one_line_per_refused_request(hostile_site):
     # Tornado's access log wrote "404 GET /x?query (127.0.0.1)"; a missing notebook gave a second
     # line with the address (and a traceback of the 404 page). The per-address limits count
-    # addresses in memory only; the log needs none (widgets/front.py).
+    # addresses in memory only; the log needs none (kitserver/front.py).
     site = hostile_site
     learner, stranger = Browser(site.url), Browser(site.url)
     _, kernel_id = learner.page("index.ipynb")
@@ -318,7 +318,7 @@ def test_the_log_holds_no_client_address_and_one_line_per_refused_request(hostil
     log_before = len(site.log())
     assert requests.get(site.url + "/no/such/page?who=me", timeout=30).status_code == 404
     assert requests.get(site.url + "/voila/render/no_such.ipynb", timeout=30).status_code == 404
-    assert requests.get(site.url + "/voila/files/widgets/site.py", timeout=30).status_code in (403, 404)
+    assert requests.get(site.url + "/voila/files/kitserver/app.py", timeout=30).status_code in (403, 404)
     assert stranger.http.get(f"{site.url}/api/kernels/{kernel_id}", timeout=30).status_code == 403
     assert requests.get(site.url + "/", headers={"Host": "evil.example"}, timeout=30).status_code == 421
     for _ in range(3):  # guessing class codes: 404, 404, ... (the 429 itself is tested in test_poll_http)
@@ -564,7 +564,7 @@ def test_a_page_closed_while_its_cells_run_and_the_kernels_history_leave_no_trac
         log = server.log()
         assert log.count("ended while its cells ran") <= 1
         # ipykernel's own "Exception in message handler" when the kernel is shut down while it sends
-        # a reply (ZMQError: Socket operation on non-socket) is one line too (widgets/guard.py).
+        # a reply (ZMQError: Socket operation on non-socket) is one line too (kitserver/guard.py).
         assert "Traceback" not in log and "DeadKernelError" not in log and "Kernel died" not in log
         assert "is not trusted" not in log
         assert not list(ipython_dir.rglob("history.sqlite"))

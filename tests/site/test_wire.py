@@ -1,4 +1,4 @@
-"""What the course site sends over the wire (widgets/compress.py, widgets/plotly_bundle.py, voila.json).
+"""What the course site sends over the wire (kitserver/compress.py, kitserver/plotly_bundle.py, voila.json).
 
 Against the real server, as shipped, with its own empty folder for the gzip copies of static
 files: a module page's JavaScript and CSS and plotly.js come gzipped when the browser asks,
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from widgets import plotly_bundle
+from kitserver import plotly_bundle
 
 from .conftest import ROOT, Server, screenshot, wait_for, wait_rendered
 

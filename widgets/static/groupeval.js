@@ -2,7 +2,7 @@
 //
 // The learner's answers stay in this browser (localStorage). Only when the learner presses
 // "send", the six numbers go straight from the browser to the course site's class poll
-// (widgets/poll.py through widgets/site.py), with a random token made for that class alone,
+// (kitserver/poll_store.py through kitserver/poll_handlers.py), with a random token made for that class alone,
 // so that one browser answers once per class and nothing links answers across classes. The
 // kernel never sees the answers.
 
@@ -17,7 +17,7 @@ function cookie(name) {
   return m ? decodeURIComponent(m[1]) : "";
 }
 
-// A POST carries the poll token the course page set (signed by the server: widgets/site.py),
+// A POST carries the poll token the course page set (signed by the server: kitserver/poll_handlers.py),
 // and the _xsrf cookie, which JupyterHub's own check reads under a hub login.
 function postHeaders() {
   return { "Content-Type": "application/json", "X-Kit-Poll-Token": cookie("kit_poll_xsrf"), "X-XSRFToken": cookie("_xsrf") };
@@ -207,7 +207,7 @@ function renderInstructor(model, root) {
           results.append(el("p", "kit-muted", t("cp-hidden").replaceAll("{threshold}", body.threshold)));
           return;
         }
-        // The counts are released in batches (widgets/poll.py): say which answers the table holds
+        // The counts are released in batches (kitserver/poll_store.py): say which answers the table holds
         // and when it changes next, so that a table that did not move is not taken for a fault.
         const which = (body.shown_n === body.responses ? t("cp-shown-all") : t("cp-shown-some"))
           .replace("{shown}", body.shown_n)

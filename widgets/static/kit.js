@@ -8,7 +8,7 @@
      server restarted), say so in plain words and offer a reload; what the learner did is in
      localStorage and survives it.
    - glossary terms in place: a module's link to a glossary term becomes a button that opens the
-     term's definition beside it (from the page config, see widgets/site.py), with a link to the
+     term's definition beside it (from the page config, see kitserver/app.py), with a link to the
      full entry; Esc closes it and the focus goes back to the term.
    - a page opened at an anchor that is drawn later (the glossary at #term-…, a source at
      #ref-…) is scrolled to it once it is there; the glossary's filter box and A-Z links.

@@ -113,7 +113,7 @@ def identity_cookie_options() -> dict:
 # What the server's log says of a request: one line, with the status, the method, the path
 # without its query, the time taken and, where the kit refused the request, why (a handler's
 # ``kit_reason``). Never the client's address: the per-address limits count addresses in the
-# server's memory only (widgets/throttle.py, widgets/site.py's Arrivals) and need no log, and a
+# server's memory only (kitserver/throttle.py, kitserver/kernels.py's Arrivals) and need no log, and a
 # log of who asked for what is personal data a hospital would have to account for. Where an
 # address must be logged (to block an abuser), the reverse proxy in front logs it (deploy/).
 
