@@ -36,3 +36,16 @@ def test_voila_config_ships_safe_defaults():
     assert km["cull_idle_timeout"] > 0 and km["cull_interval"] > 0
     assert km["cull_connected"] is False  # an idle learner's open page keeps its kernel
     assert cfg["CourseVoila"]["max_kernels"] >= 1
+
+
+def test_the_shipped_timeouts_are_the_documented_ones():
+    # The site tests shorten these through the same options (tests/site/test_kernels.py,
+    # test_hostile_visitor.py), so that they prove the mechanism without waiting out the
+    # production minutes; these are the numbers a deployment gets (docs/deploying.md).
+    cfg = json.loads((ROOT / "voila.json").read_text())
+    km = cfg["MappingKernelManager"]
+    assert (km["cull_idle_timeout"], km["cull_interval"]) == (60, 15)
+    assert cfg["CourseVoila"]["silent_timeout"] == 14400  # 4 hours
+    from widgets.site import CappedKernelManager
+
+    assert CappedKernelManager().silent_timeout == 14400  # the default without voila.json, too

@@ -37,6 +37,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+def worker_name(name: str) -> str:
+    """``name`` for a file in artifacts/, with the pytest-xdist worker's id (``server-gw1.log``)
+    when the tests run in parallel, so that two workers' servers never share a log file."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}-{worker}.{suffix}" if dot else f"{name}-{worker}"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -62,7 +72,7 @@ class Server:
             extra_args = [*(extra_args or []), "--Voila.port_retries=0"]
         self.url = f"http://127.0.0.1:{self.port}"
         (ROOT / "artifacts").mkdir(exist_ok=True)
-        self.log_path = ROOT / "artifacts" / log_name
+        self.log_path = ROOT / "artifacts" / worker_name(log_name)
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .conftest import (
     ROOT,
@@ -100,6 +101,34 @@ COLUMN = """() => { const c = document.getElementById('kit-content');
   return {width: c.getBoundingClientRect().width, font: parseFloat(getComputedStyle(p).fontSize)}; }"""
 
 
+# Every chart near the screen (plotly.js draws a chart once it comes within 800 px of it) is drawn,
+# or says it failed; charts further off stay "loading", as a learner who has not scrolled there sees them.
+CHARTS_NEAR_DRAWN = """() => Array.from(document.querySelectorAll('.kit-chart')).every(c => {
+  const r = c.getBoundingClientRect();
+  return r.bottom < -800 || r.top > innerHeight + 800 || c.classList.contains('js-plotly-plot')
+    || !!c.querySelector('.kit-chart-fallback[data-chart-state="failed"]'); })"""
+
+
+def settled(page) -> None:
+    """Wait for two frames: what the last change set off (resize and theme handlers, the layout)
+    has run and been drawn."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def fits_soon(page, where: str) -> None:
+    """``assert_fits`` once the page has laid itself out for its new width (up to 5 s, so that a
+    chart's own resize may land first); the same assertion, and its report, if it never fits."""
+    settled(page)
+    try:
+        page.wait_for_function(
+            f"() => {{ const g = ({OVERFLOW})(); return !g.wide.length && !g.lines.length && !g.sideways; }}",
+            timeout=5_000,
+        )
+    except PlaywrightTimeoutError:
+        pass  # assert_fits below says what does not fit
+    assert_fits(page, where)
+
+
 def axe_violations(page) -> list[dict]:
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     return page.evaluate(
@@ -124,13 +153,14 @@ def test_every_page_passes_axe_in_both_themes_and_reads_on_a_phone(site, browser
     assert_no_error_output(page)
     # Charts and lazily drawn parts: bring the whole page into view once so that all is drawn.
     page.evaluate("() => { const c = document.getElementById('rendered_cells'); if (c) c.scrollTop = c.scrollHeight; }")
-    page.wait_for_timeout(1500)
+    page.wait_for_function(CHARTS_NEAR_DRAWN, timeout=60_000)
+    settled(page)
     for theme in ("light", "dark"):
         page.evaluate(
             "t => { document.documentElement.setAttribute('data-kit-theme', t); window.dispatchEvent(new CustomEvent('kit-theme', {detail: t})); }",
             theme,
         )
-        page.wait_for_timeout(300)
+        settled(page)  # the charts' own relayout for the theme has run
         assert axe_violations(page) == [], theme
     page.evaluate("() => document.documentElement.setAttribute('data-kit-theme', 'light')")
     assert_fits(page, "1280 px")
@@ -139,16 +169,15 @@ def test_every_page_passes_axe_in_both_themes_and_reads_on_a_phone(site, browser
     page.set_viewport_size({"width": 1920, "height": 1080})
     normal = page.evaluate(COLUMN)
     page.evaluate("() => window.balintKit.setPresent(true)")
-    page.wait_for_timeout(500)
+    settled(page)
     present = page.evaluate(COLUMN)
     assert present["width"] > normal["width"] + 300 and present["font"] >= normal["font"] * 1.4, (normal, present)
-    assert_fits(page, "1920 px, present mode")
+    fits_soon(page, "1920 px, present mode")
     page.evaluate("() => window.balintKit.setPresent(false)")
     # A phone: nothing wider than the column except inside a deliberately scrolling container;
     # the course map fits without scrolling; a 0-9 scale keeps its ten points on one row.
     page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_timeout(500)
-    assert_fits(page, "390 px")
+    fits_soon(page, "390 px")
     if page_id == "index":
         assert page.evaluate(
             "() => { const t = document.querySelector('.kit-course-map table'); return t.scrollWidth <= t.clientWidth; }"
