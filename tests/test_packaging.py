@@ -46,6 +46,6 @@ def test_the_shipped_timeouts_are_the_documented_ones():
     km = cfg["MappingKernelManager"]
     assert (km["cull_idle_timeout"], km["cull_interval"]) == (60, 15)
     assert cfg["CourseVoila"]["silent_timeout"] == 14400  # 4 hours
-    from widgets.site import CappedKernelManager
+    from kitserver.kernels import CappedKernelManager
 
     assert CappedKernelManager().silent_timeout == 14400  # the default without voila.json, too
