@@ -224,6 +224,16 @@ def wait_rendered(page, timeout: float = 90_000, ready: str = READY) -> None:
     page.wait_for_selector(ready, state="attached", timeout=timeout)
 
 
+def reload_and_read_my_data(page) -> list[list[str]]:
+    """Reload a page with the "your data" panel and read its table: [kind, count] per row."""
+    page.reload()
+    wait_rendered(page, ready=".kit-store-card")
+    page.wait_for_selector(".kit-mydata-table")
+    return page.eval_on_selector_all(
+        ".kit-mydata-table tbody tr", "rows => rows.map(r => [r.dataset.kind, r.children[1].innerText])"
+    )
+
+
 def screenshot(page, name: str) -> Path:
     """A full-length screenshot of the page's scrolling content, for a person to look at."""
     SHOTS.mkdir(parents=True, exist_ok=True)

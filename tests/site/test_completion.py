@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from .conftest import ROOT, SHOTS, assert_no_error_output, screenshot, try_every_question, wait_rendered
+from .conftest import (
+    ROOT,
+    SHOTS,
+    assert_no_error_output,
+    reload_and_read_my_data,
+    screenshot,
+    try_every_question,
+    wait_rendered,
+)
 
 pytestmark = pytest.mark.site
 DATA = ROOT / "data"
@@ -133,12 +141,7 @@ def test_your_data_counts_what_the_learner_would_count(site, context):
         }""",
         key,
     )
-    page.reload()
-    wait_rendered(page, ready=".kit-store-card")
-    page.wait_for_selector(".kit-mydata-table")
-    rows = page.eval_on_selector_all(
-        ".kit-mydata-table tbody tr", "rows => rows.map(r => [r.dataset.kind, r.children[1].innerText])"
-    )
+    rows = reload_and_read_my_data(page)
     assert rows == [
         ["progress", "3 modules"],
         ["quiz", "3 answers"],

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ROOT, SHOTS, wait_rendered
+from .conftest import ROOT, SHOTS, reload_and_read_my_data, wait_rendered
 from .test_resources import TOOL_READY
 
 pytestmark = pytest.mark.site
@@ -191,12 +191,7 @@ def test_an_imported_file_is_checked_in_the_browser_and_its_text_never_sent(site
     # A reload shows what was imported, read from localStorage. (And the page's head applies only
     # a theme the switch writes: a value put in storage another way is not applied.)
     page.evaluate("([k, v]) => localStorage.setItem(k + 'theme', v)", [key, bad_theme])
-    page.reload()
-    wait_rendered(page, ready=".kit-store-card")
-    page.wait_for_selector(".kit-mydata-table")
-    rows = page.eval_on_selector_all(
-        ".kit-mydata-table tbody tr", "rows => rows.map(r => [r.dataset.kind, r.children[1].innerText])"
-    )
+    rows = reload_and_read_my_data(page)
     assert rows == [
         ["progress", "1 module"],
         ["quiz", "1 answer"],
