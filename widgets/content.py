@@ -12,6 +12,7 @@ This module imports no widget library.
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 from functools import lru_cache
@@ -19,7 +20,6 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -30,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: several times faster
+from . import content_cache
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
 ModuleId = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}_[a-z_]+$", max_length=60)]
@@ -40,7 +40,9 @@ DateText = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a model's validator is built when a file is first validated, not at import, since a
+    # page's kernel mostly gets its content already validated (widgets/content_cache.py).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- bibliography
@@ -1170,7 +1172,7 @@ class Plural(BaseModel):
     ``Intl.PluralRules`` knows the same rules): English 1 -> one, 0, 2, 1.5 -> other; Russian has
     one, few, many and other; Chinese only other."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     zero: Text | None = None
     one: Text | None = None
     two: Text | None = None
@@ -1205,7 +1207,7 @@ class UIText(BaseModel):
     A plain sentence is a string; a sentence with a count in it is a :class:`Plural` with the
     forms the language needs (``locale`` says which language, for its plural rule)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")] = "en"
     strings: dict[Key, Text | Plural]
 
@@ -1328,8 +1330,19 @@ def load(relpath: str):
 def _load_cached(path: str, relpath: str, mtime: int):
     schema = schema_for(relpath)
     try:
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.load(fh, Loader=_SafeLoader)
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise ContentError(relpath, "the file is missing") from None
+    # Validated by an earlier kernel, from these very bytes and this code (widgets/content_cache.py).
+    model = content_cache.get(relpath, data, schema)
+    if model is not None:
+        return model
+    import yaml  # here: a kernel that gets every file from the cache does not import it
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: several times faster
+    try:
+        raw = yaml.load(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"), Loader=loader)
     except UnicodeDecodeError:
         raise ContentError(relpath, "it is not saved as UTF-8 text") from None
     except yaml.YAMLError as exc:
@@ -1342,9 +1355,11 @@ def _load_cached(path: str, relpath: str, mtime: int):
     if not isinstance(raw, dict):
         raise ContentError(relpath, "the file should hold named fields at the top, not a list or a single value")
     try:
-        return schema.model_validate(raw)
+        model = schema.model_validate(raw)
     except ValidationError as exc:
         raise ContentError(relpath, describe(exc, raw)) from None
+    content_cache.put(relpath, data, schema, model)
+    return model
 
 
 def describe(exc: ValidationError, raw: dict) -> str:
