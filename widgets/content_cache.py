@@ -28,8 +28,10 @@ import importlib.util
 import logging
 import os
 import pickle
+import subprocess
 import sys
 import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -135,6 +137,13 @@ def prepare() -> int:
         except content.ContentError:
             failed += 1
     return failed
+
+
+def prepare_in_background() -> None:
+    """:func:`prepare` in a child process, so that the server's own event loop stays free; reaped by a thread."""
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-m", __name__], cwd=root, stdin=subprocess.DEVNULL)
+    threading.Thread(target=proc.wait, name="kit-prepare", daemon=True).start()
 
 
 if __name__ == "__main__":

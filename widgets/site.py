@@ -76,7 +76,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.treehandler import VoilaTreeHandler
 
-from . import compress, content, front, guard, plotly_bundle, poll
+from . import compress, content, content_cache, front, guard, plotly_bundle, poll
 from .throttle import Throttle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1315,6 +1315,7 @@ class CourseVoila(Voila):
         front.install(self.app, hosts)
         if self.compress_responses:
             compress.install(self.app)
+        content_cache.prepare_in_background()  # the kernels' validated content and bytecode, made once
         super().listen()
 
 
