@@ -76,7 +76,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.treehandler import VoilaTreeHandler
 
-from . import compress, content, content_cache, front, guard, plotly_bundle, poll
+from . import compress, content, content_cache, front, guard, plotly_bundle, poll, render_cache
 from .throttle import Throttle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1212,6 +1212,7 @@ class CourseVoila(Voila):
 
     def initialize(self, argv=None):
         super().initialize(argv)
+        render_cache.install()  # each page's Markdown converted, and the templates compiled, once per server
         self.voila_configuration.page_config_hook = page_config_hook
         self.voila_configuration.multi_kernel_manager_class = CappedKernelManager
 
