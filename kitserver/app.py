@@ -58,9 +58,9 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.treehandler import VoilaTreeHandler
 
-from widgets import content
+from widgets import content, content_cache
 
-from . import compress, front, plotly_bundle
+from . import compress, front, plotly_bundle, render_cache
 from . import poll_store as poll
 from .kernels import (
     _BOUND,
@@ -409,6 +409,7 @@ class CourseVoila(Voila):
 
     def initialize(self, argv=None):
         super().initialize(argv)
+        render_cache.install()  # each page's Markdown converted, and the templates compiled, once per server
         self.voila_configuration.page_config_hook = page_config_hook
         self.voila_configuration.multi_kernel_manager_class = CappedKernelManager
 
@@ -512,6 +513,7 @@ class CourseVoila(Voila):
         front.install(self.app, hosts)
         if self.compress_responses:
             compress.install(self.app)
+        content_cache.prepare_in_background()  # the kernels' validated content and bytecode, made once
         super().listen()
 
 

@@ -42,6 +42,14 @@ class BrowserSafe:
     browser_sets: tuple[str, ...] = ()
     """The traits the page may set; every other synced trait is the kernel's alone."""
 
+    def __init__(self, *args, **kwargs):
+        # One Layout for all the kit's widgets in a kernel (ipywidgets lets widgets share one): each
+        # widget made its own, one more model for the kernel to open and the server to relay, twice.
+        # A widget given a layout of its own keeps it; the kit never changes a layout afterwards.
+        if "layout" not in kwargs and type(self).class_traits().get("layout") is not None:
+            kwargs["layout"] = shared_layout()
+        super().__init__(*args, **kwargs)
+
     def set_state(self, sync_data):
         if not isinstance(sync_data, dict):
             return
@@ -90,6 +98,16 @@ class BrowserSafe:
                 callback(self, content, buffers)
             except Exception as exc:  # noqa: BLE001 - the page gets nothing; the log gets no learner data
                 log.error("%s could not handle a message from the page (%s)", type(self).__name__, type(exc).__name__)
+
+
+_layout: list[w.Layout] = []
+
+
+def shared_layout() -> w.Layout:
+    """The kernel's one default Layout for the kit's widgets (made again if it was closed)."""
+    if not _layout or _layout[0].comm is None:
+        _layout[:] = [w.Layout()]
+    return _layout[0]
 
 
 # The ipywidgets the kit puts around its own widgets, guarded the same way.

@@ -242,10 +242,9 @@ def complete_module(module_id: str):
         description=t["complete-button"].format(number=number),
         button_style="primary",
         layout=w.Layout(width="auto", align_self="flex-start"),
+        _dom_classes=("kit-complete",),  # given when made: add_class afterwards is one more message each
     )
-    button.add_class("kit-complete")
-    state = HTMLWidget("")
-    state.add_class("kit-complete-state")
+    state = HTMLWidget("", _dom_classes=("kit-complete-state",))
 
     def missing() -> int:
         if item_ids is None:
@@ -294,9 +293,7 @@ def complete_module(module_id: str):
     store.observe(show, names=["progress", "quiz", "loaded"])
     show()
     head = HTMLWidget(f"<h3>{html.escape(t['complete-title'])}</h3>")
-    card = VBox([head, state, button])
-    card.add_class("kit-card")
-    card.add_class("kit-complete-card")
+    card = VBox([head, state, button], _dom_classes=("kit-card", "kit-complete-card"))
     return VBox([card, store])
 
 

@@ -180,6 +180,5 @@ def role_play(t: UIText, preset_id: str = ROLE_PLAY_PRESET):
         preset_id = session.presets[0].id
     timer = timer_module.PhaseTimer.from_preset(preset_id)
     play = RolePlay([case_dict(c) for c in cases], broken, roles, _texts(t), timer)
-    box = VBox([play, timer])
-    box.add_class("kit-roleplay-box")
+    box = VBox([play, timer], _dom_classes=("kit-roleplay-box",))
     return box

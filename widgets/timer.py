@@ -303,16 +303,15 @@ def instructor_timer(preset_id: str | None = None) -> w.VBox:
         description=texts.get("timer-choose-preset", "Session format"),
         style={"description_width": "initial"},
         layout=w.Layout(width="auto", max_width="100%"),
+        _dom_classes=("kit-timer-choose",),
     )
-    choose.add_class("kit-timer-choose")
 
     def switch(change):
         if change["new"] in ids:
             timer.set_preset(change["new"])
 
     choose.observe(switch, names="value")
-    box = guard.VBox([choose, timer])
-    box.add_class("kit-timer-instructor")
+    box = guard.VBox([choose, timer], _dom_classes=("kit-timer-instructor",))
     box.dropdown = choose  # for tests and for callers that want to preset it
     box.timer = timer
     return box

@@ -15,7 +15,9 @@ DateText = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a model's validator is built when a file is first validated, not at import, since a
+    # page's kernel mostly gets its content already validated (widgets/content_cache.py).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ContentError(Exception):

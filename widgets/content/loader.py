@@ -7,14 +7,15 @@ a :class:`ContentError` whose message names the file, the record and the field i
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
+from .. import content_cache
 from .base import ContentError
 from .course import CourseMap
 from .exercises import Quiz, Reflections
@@ -30,9 +31,6 @@ from .simulator import Leadership, Scenario
 from .sources import Bibliography
 from .studies import Evidence
 from .texts import UIText
-
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: several times faster
-
 
 # --------------------------------------------------------------------------- loading
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -90,8 +88,19 @@ def load(relpath: str):
 def _load_cached(path: str, relpath: str, mtime: int):
     schema = schema_for(relpath)
     try:
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.load(fh, Loader=_SafeLoader)
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise ContentError(relpath, "the file is missing") from None
+    # Validated by an earlier kernel, from these very bytes and this code (widgets/content_cache.py).
+    model = content_cache.get(relpath, data, schema)
+    if model is not None:
+        return model
+    import yaml  # here: a kernel that gets every file from the cache does not import it
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: several times faster
+    try:
+        raw = yaml.load(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"), Loader=loader)
     except UnicodeDecodeError:
         raise ContentError(relpath, "it is not saved as UTF-8 text") from None
     except yaml.YAMLError as exc:
@@ -104,9 +113,11 @@ def _load_cached(path: str, relpath: str, mtime: int):
     if not isinstance(raw, dict):
         raise ContentError(relpath, "the file should hold named fields at the top, not a list or a single value")
     try:
-        return schema.model_validate(raw)
+        model = schema.model_validate(raw)
     except ValidationError as exc:
         raise ContentError(relpath, describe(exc, raw)) from None
+    content_cache.put(relpath, data, schema, model)
+    return model
 
 
 def describe(exc: ValidationError, raw: dict) -> str:

@@ -20,7 +20,7 @@ class Plural(BaseModel):
     ``Intl.PluralRules`` knows the same rules): English 1 -> one, 0, 2, 1.5 -> other; Russian has
     one, few, many and other; Chinese only other."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     zero: Text | None = None
     one: Text | None = None
     two: Text | None = None
@@ -55,7 +55,7 @@ class UIText(BaseModel):
     A plain sentence is a string; a sentence with a count in it is a :class:`Plural` with the
     forms the language needs (``locale`` says which language, for its plural rule)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")] = "en"
     strings: dict[Key, Text | Plural]
 
