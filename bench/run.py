@@ -724,8 +724,11 @@ class Learner(threading.Thread):
             return
         ws_base = self.server.base.replace("http://", "ws://")
         session = uuid.uuid4().hex
+        # The page's cookies go with its websockets, as a browser's do: the site answers a kernel's
+        # websockets only for the browser that opened it (its binding cookie; docs/deploying.md).
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
         # 1. the kernel's websocket: kernel_info_request -> kernel_info_reply
-        kws = websocket.create_connection(f"{ws_base}/api/kernels/{kid}/channels", timeout=self.timeout)
+        kws = websocket.create_connection(f"{ws_base}/api/kernels/{kid}/channels", timeout=self.timeout, cookie=cookie)
         self.sockets.append(kws)
         req = _msg("kernel_info_request", session)
         kws.send(json.dumps(req))
@@ -738,7 +741,7 @@ class Learner(threading.Thread):
                 break
         self.reply_s = time.perf_counter() - t0
         # 2. what the page itself does next with progressive rendering: ask Voila to run the cells
-        ews = websocket.create_connection(f"{ws_base}/voila/execution/{kid}", timeout=self.timeout)
+        ews = websocket.create_connection(f"{ws_base}/voila/execution/{kid}", timeout=self.timeout, cookie=cookie)
         self.sockets.append(ews)
         ews.send(json.dumps({"action": "execute", "payload": {"kernel_id": kid}}))
         while True:
