@@ -152,13 +152,22 @@ def test_a_cell_of_prose_is_converted_as_voila_converts_it():
     assert cells > 100
 
 
+def _render(template) -> str:
+    """Render on a thread of its own: Voila's environment is async, and its render() runs an event
+    loop, which cannot start on a thread that has one running (playwright's, in the full run)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(template.render).result()
+
+
 def test_a_changed_template_is_compiled_again(tmp_path):
     from kitserver.render_cache import CourseExporter
 
     (tmp_path / "page.j2").write_text("first {{ 1 + 1 }}", encoding="utf-8")
     one = CourseExporter(template_paths=[str(tmp_path)])
-    assert one.environment.get_template("page.j2").render() == "first 2"
+    assert _render(one.environment.get_template("page.j2")) == "first 2"
     (tmp_path / "page.j2").write_text("second {{ 2 + 2 }}", encoding="utf-8")
     two = CourseExporter(template_paths=[str(tmp_path)])  # a new page view's exporter, as Voila makes one
     assert two.environment.bytecode_cache is one.environment.bytecode_cache
-    assert two.environment.get_template("page.j2").render() == "second 4"
+    assert _render(two.environment.get_template("page.j2")) == "second 4"
