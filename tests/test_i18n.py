@@ -114,29 +114,40 @@ def _write_template(root, data):
 
 
 def test_update_makes_a_catalog_then_a_changed_english_text_becomes_fuzzy(tmp_path):
-    _write_template(tmp_path, QUIZ)
+    three = [*QUIZ["items"][0]["options"], {"id": "early", "text": "1930", "correct": False, "feedback": "Too early."}]
+    first = {**QUIZ, "items": [{**QUIZ["items"][0], "options": three}]}
+    _write_template(tmp_path, first)
     assert i18n.update("ru", tmp_path) == ["quizzes/01_history"]
     po = tmp_path / "ru" / "quizzes" / "01_history.po"
     catalog = i18n.read_catalog(po, "ru")
     assert catalog.num_plurals == 3
     assert all(m.string == "" for m in catalog if m.id)  # a new catalog: nothing translated
     catalog.get("Later than that.", "items[q-year].options[late].feedback").string = "Позже."
-    catalog.get("1970", "items[q-year].options[late].text").string = "1970"
+    catalog.get("1970", "items[q-year].options[late].text").string = "1970 год"
+    catalog.get("1930", "items[q-year].options[early].text").string = "1930 год"
     i18n.write_catalog(po, catalog)
     assert i18n.update("ru", tmp_path) == []  # nothing changed in English: the file is left as it is
 
-    changed = {**QUIZ, "items": [{**QUIZ["items"][0], "options": [dict(o) for o in QUIZ["items"][0]["options"]]}]}
-    changed["items"][0]["options"][1]["feedback"] = "Later than that, by far."
-    changed["items"][0]["options"][1]["text"] = "Never"
-    _write_template(tmp_path, changed)
+    late = {"id": "late", "text": "Never", "correct": False, "feedback": "Later than that, by far."}
+    second = {**QUIZ, "items": [{**QUIZ["items"][0], "options": [three[0], late]}]}  # early is gone
+    _write_template(tmp_path, second)
     i18n.update("ru", tmp_path)
     catalog = i18n.read_catalog(po, "ru")
     message = catalog.get("Later than that, by far.", "items[q-year].options[late].feedback")
     assert message.fuzzy and message.string == "Позже."  # the old translation kept as a suggestion
-    assert message.previous_id == ["Later than that."]
-    assert catalog.get("Never", "items[q-year].options[late].text").string == ""  # nothing like it before: untranslated
-    assert ("1970", "items[q-year].options[late].text") in catalog.obsolete
-    assert ("ru", "quizzes/01_history", 0, 1, 5) in i18n.status(tmp_path)
+    assert message.previous_id == ["Later than that."]  # and the old English, for the translator to compare
+    message = catalog.get("Never", "items[q-year].options[late].text")  # rewritten: the same place's suggestion
+    assert message.fuzzy and message.string == "1970 год" and message.previous_id == ["1970"]
+    assert sorted(catalog.obsolete) == [
+        ("1930", "items[q-year].options[early].text"),
+        ("Too early.", "items[q-year].options[early].feedback"),
+    ]
+    assert catalog.obsolete[("1930", "items[q-year].options[early].text")].string == "1930 год"
+    assert ("ru", "quizzes/01_history", 0, 2, 4) in i18n.status(tmp_path)
+    quiz = i18n.localize(Quiz.model_validate(second), "quizzes/01_history", "ru", root=tmp_path)
+    assert quiz.items[0].options[1].feedback == "Later than that, by far." and i18n.in_english(quiz)[-1].endswith(
+        "feedback"
+    )
 
 
 def test_a_plural_whose_other_form_changed_becomes_fuzzy(tmp_path):
@@ -272,6 +283,17 @@ def test_check_reports_a_broken_placeholder_and_missing_plural_forms(tmp_path):
         "ui: strings[n-items]: the placeholders must be the English ones: missing {count}; not in the English {число}",
     ]
     assert [str(p) for p in i18n.check("sv", tmp_path)] == ["ui: there is no catalog sv/ui.po: run `make catalogs`"]
+
+
+def test_load_takes_a_language_and_english_is_as_before():
+    from widgets.content import ContentError, load
+
+    english = load("quizzes/01_history.yaml")
+    assert load("quizzes/01_history.yaml", "en") is english
+    russian = load("quizzes/01_history.yaml", "ru")  # the starter catalogs: nothing translated yet
+    assert russian == english and russian.title.lang == "en"
+    with pytest.raises(ContentError, match="'xx-nowhere' is not a language Babel knows"):
+        load("quizzes/01_history.yaml", "xx-nowhere")
 
 
 def test_the_command_line_says_plainly_when_a_language_is_unknown(capsys):

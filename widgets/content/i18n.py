@@ -185,7 +185,7 @@ def _signature(catalog) -> list:
     """What a template or catalog says, without its header's dates: to write a file only when it changes."""
 
     def strings(m):  # an untranslated text is None in memory, "" once read; a plural pads its forms with ""
-        forms = list(m.string) if isinstance(m.string, (tuple, list)) else [m.string or ""]
+        forms = _forms(m)
         while forms and not forms[-1]:
             forms.pop()
         return forms
@@ -283,16 +283,24 @@ def _locale(lang: str):
 
 
 def merge(catalog, template) -> None:
-    """Babel's ``Catalog.update``, and one thing it misses: a plural whose English ``other`` form
-    changed (Babel keys a plural by its ``one`` form) is marked fuzzy too."""
-    before = {(m.id[0] if isinstance(m.id, tuple) else m.id, m.context): m.id for m in catalog if m.id}
+    """Babel's ``Catalog.update``, then one step of our own: since a msgctxt names a text's place by
+    ids, an entry whose English changed at the same place takes that place's old translation as its
+    fuzzy suggestion (Babel guesses by similar English anywhere in the file, and keys a plural by its
+    ``one`` form only, so that a change of its ``other`` form would go unnoticed)."""
+    before = {m.context: m for m in catalog if m.id and any(_forms(m))}
     catalog.update(template, update_header_comment=False)
     for m in catalog:
-        if isinstance(m.id, tuple) and m.string and any(m.string):
-            old = before.get((m.id[0], m.context))
-            if old is not None and old != m.id:
-                m.flags.add("fuzzy")
-                m.previous_id = list(old) if isinstance(old, tuple) else [old]
+        old = before.get(m.context) if m.id else None
+        if old is None or old.id == m.id or isinstance(old.id, tuple) != isinstance(m.id, tuple):
+            continue
+        m.string = old.string
+        m.flags.add("fuzzy")
+        m.previous_id = list(old.id) if isinstance(old.id, tuple) else [old.id]
+        catalog.obsolete.pop((old.id[0] if isinstance(old.id, tuple) else old.id, old.context), None)
+
+
+def _forms(message) -> list[str]:
+    return list(message.string) if isinstance(message.string, (tuple, list)) else [message.string or ""]
 
 
 def update(lang: str, root: Path = ROOT) -> list[str]:
@@ -310,6 +318,7 @@ def update(lang: str, root: Path = ROOT) -> list[str]:
             catalog = Catalog(
                 locale=locale,
                 project="Balint Course Kit",
+                fuzzy=False,
                 header_comment=f"# {locale.english_name} translations of data/{relpath_of(area)} (docs/translators.md).\n"
                 f"# `make catalogs` brings in the English changes; translate here, in Poedit or Weblate.",
             )
