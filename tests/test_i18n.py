@@ -8,7 +8,7 @@ import pickle
 import pytest
 from babel.messages.catalog import Catalog
 
-from widgets.content import Bibliography, CourseMap, Quiz, UIText, i18n
+from widgets.content import Bibliography, ContentError, CourseMap, Quiz, UIText, i18n
 
 QUIZ = {
     "module": "01_history",
@@ -286,7 +286,7 @@ def test_check_reports_a_broken_placeholder_and_missing_plural_forms(tmp_path):
 
 
 def test_load_takes_a_language_and_english_is_as_before():
-    from widgets.content import ContentError, load
+    from widgets.content import load
 
     english = load("quizzes/01_history.yaml")
     assert load("quizzes/01_history.yaml", "en") is english
@@ -294,6 +294,21 @@ def test_load_takes_a_language_and_english_is_as_before():
     assert russian == english and russian.title.lang == "en"
     with pytest.raises(ContentError, match="'xx-nowhere' is not a language Babel knows"):
         load("quizzes/01_history.yaml", "xx-nowhere")
+
+
+def test_a_broken_catalog_is_a_plain_message(tmp_path):
+    i18n.write_catalog(tmp_path / "templates" / "ui.pot", i18n.template(UIText.model_validate(UI), "ui"))
+    (tmp_path / "ru").mkdir()
+    (tmp_path / "ru" / "ui.po").write_text(
+        'msgctxt "strings[hello]"\nmsgid "Hello"\nmsgstr "Привет"\nHello again\n', encoding="utf-8"
+    )
+    [problem] = i18n.check("ru", tmp_path)
+    assert str(problem) == (
+        f"ui: The course file {tmp_path}/ru/ui.po has a problem: line 4 is not in the form of a PO catalog: 'Hello again'"
+    )
+    (tmp_path / "ru" / "ui.po").write_bytes(b'msgid "Hello"\nmsgstr "\xff"\n')
+    with pytest.raises(ContentError, match="it is not saved as UTF-8 text"):
+        i18n.localize(UIText.model_validate(UI), "ui", "ru", root=tmp_path)
 
 
 def test_the_command_line_says_plainly_when_a_language_is_unknown(capsys):

@@ -19,6 +19,8 @@ its ``other`` form).
   :class:`Localized` str that says its language, so a widget that shows a text that fell back to
   English can mark it ``lang="en"`` (:func:`lang_attr`).
 - :func:`check` (``check LANG``) and :func:`status` (``status``).
+- ``widgets.content.load(relpath, lang)`` gives the localized model (cached until the data file or
+  the catalog changes); ``load(relpath)`` is English, as before.
 
 Babel does the catalogs and the plural rules (the kit already depends on it for the CLDR rules);
 the standard library's ``gettext.c2py`` evaluates a catalog's Plural-Forms expression.
@@ -199,11 +201,20 @@ def _signature(catalog) -> list:
 
 
 def read_catalog(path: Path, locale=None):
-    from babel.messages.pofile import read_po
+    """A PO or POT file; a file that is not one is a ContentError saying where it went wrong."""
+    from babel.messages.pofile import PoFileError, read_po
 
-    with open(path, "rb") as fh:
-        catalog = read_po(fh, locale=locale)
-    _read_previous(path, catalog)
+    where = f"../{path.relative_to(ROOT.parent).as_posix()}" if path.is_relative_to(ROOT.parent) else f"../{path}"
+    try:
+        with open(path, "rb") as fh:
+            catalog = read_po(fh, locale=locale, abort_invalid=True)
+        _read_previous(path, catalog)
+    except PoFileError as exc:
+        raise ContentError(
+            where, f"line {exc.lineno + 1} is not in the form of a PO catalog: {exc.line.strip()!r}"
+        ) from None
+    except UnicodeDecodeError:
+        raise ContentError(where, "it is not saved as UTF-8 text") from None
     return catalog
 
 
@@ -331,6 +342,14 @@ def update(lang: str, root: Path = ROOT) -> list[str]:
 @lru_cache(maxsize=128)
 def _catalog_cached(path: str, lang: str, mtime: int):
     return read_catalog(Path(path), lang)
+
+
+def catalog_version(lang: str, area: str, root: Path = ROOT) -> int | None:
+    """When the catalog of ``area`` in ``lang`` last changed (None: there is none), for caches."""
+    try:
+        return (root / lang / f"{area}.po").stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
 
 
 def catalog_for(lang: str, area: str, root: Path = ROOT):
@@ -503,7 +522,11 @@ def check(lang: str, root: Path = ROOT) -> list[Problem]:
     need = max(plural_slots(lang).values()) + 1
     problems = []
     for area in _template_areas(root):
-        catalog = catalog_for(lang, area, root)
+        try:
+            catalog = catalog_for(lang, area, root)
+        except ContentError as exc:
+            problems.append(Problem(area, "", str(exc)))
+            continue
         if catalog is None:
             problems.append(Problem(area, "", f"there is no catalog {lang}/{area}.po: run `make catalogs`"))
             continue

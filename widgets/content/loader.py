@@ -83,15 +83,23 @@ def load(relpath: str, lang: str = "en"):
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
         raise ContentError(relpath, "the file is missing") from None
-    model = _load_cached(str(path), relpath, mtime)
     if lang == "en":
-        return model
+        return _load_cached(str(path), relpath, mtime)
     from . import i18n
 
     try:
-        return i18n.localize(model, i18n.area_of(relpath), lang)
+        version = i18n.catalog_version(lang, i18n.area_of(relpath))
+        return _localized_cached(str(path), relpath, mtime, lang, version)
     except ValueError as exc:  # a language Babel does not know
         raise ContentError(relpath, str(exc)) from None
+
+
+@lru_cache(maxsize=64)
+def _localized_cached(path: str, relpath: str, mtime: int, lang: str, catalog_version: int | None):
+    # Kept until the data file or the language's catalog changes (a page's kernel loads a file often).
+    from . import i18n
+
+    return i18n.localize(_load_cached(path, relpath, mtime), i18n.area_of(relpath), lang)
 
 
 @lru_cache(maxsize=64)
