@@ -12,7 +12,7 @@ OPEN ?= 1
 # `make test PYTEST_ARGS=tests/test_lint.py` runs some tests only (after the same set-up)
 PYTEST_ARGS ?=
 
-.PHONY: serve test setup setup-test lock chromium node npm plotly-js postgresql bench clean schemas
+.PHONY: serve test setup setup-test lock chromium node npm plotly-js postgresql bench clean schemas catalogs
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -145,6 +145,14 @@ test: setup-test
 # or adding a data file. tests/test_schemas.py fails (so `make test` fails) while they are out of step.
 schemas: setup
 	$(BIN)/python -m widgets.schemas
+
+# The translation catalogs (docs/translators.md): the English templates i18n/templates/<area>.pot
+# from the data files, then every language folder's catalogs i18n/<lang>/<area>.po merged with them
+# (new texts empty, changed English fuzzy). To add a language: mkdir i18n/<lang>, then make catalogs.
+# tests/test_i18n.py fails while the templates are out of step with the data.
+catalogs: setup
+	$(BIN)/python -m widgets.content.i18n extract
+	@for d in i18n/*/; do lang=$$(basename $$d); [ $$lang = templates ] || $(BIN)/python -m widgets.content.i18n update $$lang || exit 1; done
 
 bench: setup-test
 	$(BIN)/python bench/run.py

@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 
 PAGES = ["index.md", "instructors.md", "authors.md", "deploying.md", "developers.md", "benchmarks.md"]
+# A page for one reader, reached from the index (not from every page's navigation): translators,
+# who need the catalogs and the tools, not the rest of the docs.
+INDEXED = ["translators.md"]
 """The docs pages, written out by hand: a page added or removed must be added here (and linked)."""
 
 FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.M | re.S)
@@ -115,7 +118,7 @@ def test_the_checker_finds_a_broken_file_and_a_broken_anchor(tmp_path):
 # ------------------------------------------------------------------------------ our pages
 
 
-@pytest.mark.parametrize("name", ["README.md", *(f"docs/{p}" for p in PAGES)])
+@pytest.mark.parametrize("name", ["README.md", *(f"docs/{p}" for p in PAGES + INDEXED)])
 def test_every_relative_link_resolves(name):
     path = ROOT / name
     assert links(path), f"{name} has no links at all"
@@ -123,7 +126,7 @@ def test_every_relative_link_resolves(name):
 
 
 def test_the_docs_folder_holds_the_pages_listed_here():
-    assert sorted(p.name for p in DOCS.glob("*.md")) == sorted(PAGES)
+    assert sorted(p.name for p in DOCS.glob("*.md")) == sorted(PAGES + INDEXED)
 
 
 def test_readme_is_short():
@@ -151,3 +154,9 @@ def test_every_page_links_back_to_readme_and_its_neighbours(name):
     targets = {t.partition("#")[0] for t in links(DOCS / name)}
     assert "../README.md" in targets
     assert set(PAGES) - {name} <= targets
+
+
+@pytest.mark.parametrize("name", INDEXED)
+def test_a_page_for_one_reader_is_in_the_index_and_links_back(name):
+    assert name in {t.partition("#")[0] for t in links(DOCS / "index.md")}
+    assert {"../README.md", "index.md"} <= {t.partition("#")[0] for t in links(DOCS / name)}

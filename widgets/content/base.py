@@ -9,8 +9,27 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
 ModuleId = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}_[a-z_]+$", max_length=60)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class _Translated:
+    """The mark of a text type whose values a language's catalog translates (widgets/content/i18n.py).
+
+    Pydantic ignores it (it adds no check and changes no JSON Schema); the translation tools find the
+    learner's text by it, in the field's annotation, not by guessing from values."""
+
+    def __repr__(self) -> str:
+        return "TRANSLATED"
+
+
+TRANSLATED = _Translated()
+_LONG = StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+_SHORT = StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+Text = Annotated[str, _LONG, TRANSLATED]
+ShortText = Annotated[str, _SHORT, TRANSLATED]
+Verbatim = Annotated[str, _LONG]
+"""A text never translated: as published (a work's title, its authors' names) or for the editors only;
+the same checks as Text."""
+VerbatimShort = Annotated[str, _SHORT]
 DateText = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 
 

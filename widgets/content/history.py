@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from .base import DateText, Key, ShortText, Text, _no_duplicates, _Strict
+from .base import TRANSLATED, DateText, Key, ShortText, Text, _no_duplicates, _Strict
 
 
 class Alternative(_Strict):
@@ -29,7 +29,7 @@ class Event(_Strict):
     id: Key
     date: DateText
     lane: Key
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), TRANSLATED]
     detail: Text
     sources: list[Key] = Field(min_length=1)
     disputed: Disputed | None = None

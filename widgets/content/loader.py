@@ -74,14 +74,32 @@ def schema_for(relpath: str) -> type[BaseModel]:
         raise ContentError(relpath, "the kit does not know what kind of file this is") from None
 
 
-def load(relpath: str):
-    """Read and validate ``data/<relpath>``; cached until the file changes on disk."""
+def load(relpath: str, lang: str = "en"):
+    """Read and validate ``data/<relpath>``; cached until the file changes on disk. With another
+    ``lang`` than English, the English model with that language's catalog laid over its texts
+    (:func:`widgets.content.i18n.localize`: what is not translated stays English, marked so)."""
     path = data_dir() / relpath
     try:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
         raise ContentError(relpath, "the file is missing") from None
-    return _load_cached(str(path), relpath, mtime)
+    if lang == "en":
+        return _load_cached(str(path), relpath, mtime)
+    from . import i18n
+
+    try:
+        version = i18n.catalog_version(lang, i18n.area_of(relpath))
+        return _localized_cached(str(path), relpath, mtime, lang, version)
+    except ValueError as exc:  # a language Babel does not know
+        raise ContentError(relpath, str(exc)) from None
+
+
+@lru_cache(maxsize=64)
+def _localized_cached(path: str, relpath: str, mtime: int, lang: str, catalog_version: int | None):
+    # Kept until the data file or the language's catalog changes (a page's kernel loads a file often).
+    from . import i18n
+
+    return i18n.localize(_load_cached(path, relpath, mtime), i18n.area_of(relpath), lang)
 
 
 @lru_cache(maxsize=64)

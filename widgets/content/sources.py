@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from .base import Key, ShortText, Text, _no_duplicates, _Strict
+from .base import Key, Text, Verbatim, VerbatimShort, _no_duplicates, _Strict
 
 Topic = Literal["history", "method", "ground-rules", "leadership", "online", "burnout", "evidence", "instruments"]
 
@@ -30,21 +30,21 @@ class Reference(_Strict):
     """The name other files cite it by in their `sources` (lower case, digits, hyphens: salinsky2009)."""
     kind: Literal["article", "book", "chapter", "web", "report"]
     """What the work is: a journal article, a book, a chapter of a book, a web page or a report."""
-    authors: list[ShortText] = Field(min_length=1)
+    authors: list[VerbatimShort] = Field(min_length=1)
     """The authors as 'Surname Initials' ('Salinsky J'), or an organisation's name; 'et al.' may end the list."""
-    title: Text
+    title: Verbatim
     """The work's title as published."""
     year: int | None = Field(default=None, ge=1800, le=2100)
     """The year of publication; null when it is unknown, and then `note` says so."""
-    container: Text | None = None
+    container: Verbatim | None = None
     """The journal, book or website the work appears in."""
-    volume: ShortText | None = None
+    volume: VerbatimShort | None = None
     """The journal's volume."""
-    issue: ShortText | None = None
+    issue: VerbatimShort | None = None
     """The journal's issue."""
-    pages: ShortText | None = None
+    pages: VerbatimShort | None = None
     """The pages, e.g. '123-130'."""
-    publisher: ShortText | None = None
+    publisher: VerbatimShort | None = None
     """The publisher of a book or report."""
     doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     """The DOI without https://doi.org/ in front (10.1234/...). An entry needs a DOI or a URL, unless it is a book."""
@@ -52,7 +52,7 @@ class Reference(_Strict):
     """The address of the page or article itself, not a website's home page."""
     note: Text | None = None
     """Anything a reader should know about the entry, e.g. that its year is unknown."""
-    label: ShortText | None = None
+    label: VerbatimShort | None = None
     """A short name for in-text citations when the author is a long organisation name."""
     topics: list[Topic] = Field(default_factory=list)
     """The parts of the course the entry belongs to, for the list of sources by topic."""
@@ -61,7 +61,7 @@ class Reference(_Strict):
     abstract, by the web page at its address, by the source document it is, or not at all."""
     why: Text | None = None
     """For an unverified entry, why it could not be checked (shown to learners with the entry)."""
-    checked: Text | None = None
+    checked: Verbatim | None = None
     """What was seen when it was checked, for the editors (not shown to learners)."""
 
     @field_validator("url")
