@@ -41,6 +41,8 @@ from pathlib import Path
 import tornado.web
 from tornado import httputil
 
+from widgets.content_cache import kit_cache_root
+
 log = logging.getLogger("tornado.application")
 
 MIN_LENGTH = 1024
@@ -155,13 +157,9 @@ class CompressResponses(tornado.web.OutputTransform):
 
 
 def cache_dir() -> Path:
-    """Where the gzip copies of static files are kept: ``BALINT_KIT_CACHE_DIR``, else
-    ``$XDG_CACHE_HOME/balint-course-kit`` (``~/.cache/balint-course-kit``), sub-folder ``gzip``."""
-    base = os.environ.get("BALINT_KIT_CACHE_DIR")
-    if not base:
-        xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        base = os.path.join(xdg, "balint-course-kit")
-    return Path(base) / "gzip"
+    """Where the gzip copies of static files are kept: the kit's cache folder
+    (:func:`widgets.content_cache.kit_cache_root`), sub-folder ``gzip``."""
+    return kit_cache_root() / "gzip"
 
 
 def _names(path: str, st: os.stat_result) -> tuple[str, str]:

@@ -11,7 +11,7 @@ did not pay for but the server did (about 0.04 CPU-s a view). Here
 - the compiled templates are kept in memory by Jinja's own bytecode cache, which checks
   each template's source and compiles a changed one again.
 
-:func:`install` puts :class:`CourseExporter` in Voila's place; ``widgets/site.py`` calls it.
+:func:`install` puts :class:`CourseExporter` in Voila's place; ``kitserver/app.py`` calls it.
 """
 
 from __future__ import annotations

@@ -40,13 +40,20 @@ import pydantic
 log = logging.getLogger("balint_kit")
 
 
-def cache_dir() -> Path:
-    """``BALINT_KIT_CACHE_DIR`` (else ``$XDG_CACHE_HOME/balint-course-kit``), sub-folder ``content``."""
+def kit_cache_root() -> Path:
+    """The kit's cache folder: ``BALINT_KIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/balint-course-kit``
+    (``~/.cache/balint-course-kit``). Its sub-folders: ``content`` (here) and ``gzip`` (the server's
+    compressed static files, kitserver/compress.py)."""
     base = os.environ.get("BALINT_KIT_CACHE_DIR")
     if not base:
         xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         base = os.path.join(xdg, "balint-course-kit")
-    return Path(base) / "content"
+    return Path(base)
+
+
+def cache_dir() -> Path:
+    """Where the validated copies are kept: the kit's cache folder, sub-folder ``content``."""
+    return kit_cache_root() / "content"
 
 
 @lru_cache(maxsize=8)
