@@ -245,11 +245,12 @@ def _read_previous(path: Path, catalog) -> None:
             message.previous_id = previous[message.context]
 
 
-def write_catalog(path: Path, catalog, old=None) -> bool:
-    """Write ``catalog`` unless ``old`` (the file's catalog) says the same; True when written."""
+def write_catalog(path: Path, catalog, old_signature: list | None = None) -> bool:
+    """Write ``catalog`` unless ``old_signature`` (:func:`_signature` of the file as it is) says the
+    file holds the same already; True when written."""
     from babel.messages.pofile import write_po
 
-    if old is not None and _signature(old) == _signature(catalog):
+    if old_signature is not None and old_signature == _signature(catalog):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
@@ -266,7 +267,7 @@ def extract(root: Path = ROOT) -> list[str]:
     for area in areas():
         path = root / "templates" / f"{area}.pot"
         new = template(load(relpath_of(area)), area)
-        if write_catalog(path, new, read_catalog(path) if path.exists() else None):
+        if write_catalog(path, new, _signature(read_catalog(path)) if path.exists() else None):
             changed.append(area)
     return changed
 
@@ -323,8 +324,8 @@ def update(lang: str, root: Path = ROOT) -> list[str]:
     for pot in sorted((root / "templates").rglob("*.pot")):
         area = pot.relative_to(root / "templates").with_suffix("").as_posix()
         path = root / lang / f"{area}.po"
-        old = read_catalog(path, lang) if path.exists() else None
         catalog = read_catalog(path, lang) if path.exists() else None
+        before = _signature(catalog) if catalog is not None else None  # taken before merge() changes it
         if catalog is None:
             catalog = Catalog(
                 locale=locale,
@@ -334,7 +335,7 @@ def update(lang: str, root: Path = ROOT) -> list[str]:
                 f"# `make catalogs` brings in the English changes; translate here, in Poedit or Weblate.",
             )
         merge(catalog, read_catalog(pot))
-        if write_catalog(path, catalog, old):
+        if write_catalog(path, catalog, before):
             changed.append(area)
     return changed
 
