@@ -159,12 +159,9 @@ function icEntries(part, cap, left, kind) {
 export function checkImport(text) {
   if (typeof text !== "string") return { ok: false, problem: "not-json" };
   if (new TextEncoder().encode(text).length > IMPORT_MAX_BYTES) return { ok: false, problem: "too-large" };
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { ok: false, problem: "not-json" };
-  }
+  const parsed = icJSON(text);
+  if (!parsed) return { ok: false, problem: "not-json" };
+  const raw = parsed.value;
   if (!icObject(raw) || raw.kit !== IMPORT_KIT_ID) return { ok: false, problem: "not-kit" };
   if (raw.version !== IMPORT_VERSION) return { ok: false, problem: "wrong-version" };
   const left = { modules: 0, answers: 0, reflections: 0, other: 0 };
