@@ -137,9 +137,7 @@ def prepare() -> int:
         if (here.parent / "kitserver" / name).is_file():
             compileall.compile_file(str(here.parent / "kitserver" / name), quiet=2)
     failed = 0
-    root = content.data_dir()
-    for path in sorted(root.rglob("*.yaml")):
-        relpath = path.relative_to(root).as_posix()
+    for relpath in content.data_files():
         try:
             content.schema_for(relpath)
         except content.ContentError:

@@ -183,7 +183,7 @@ def expected() -> dict[str, str]:
 
 def data_files() -> list[str]:
     """The data files that follow a schema (every .yaml under data/), relative to data/."""
-    return sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*.yaml"))
+    return content.data_files(DATA)
 
 
 def with_modeline(relpath: str, text: str) -> str:

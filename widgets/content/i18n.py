@@ -147,16 +147,10 @@ def entries(model: BaseModel) -> list[Entry]:
 # --------------------------------------------------------------------------- areas and templates
 def areas(data: Path | None = None) -> list[str]:
     """Every data file's area: ``ui`` for ui/en.yaml, else its path without .yaml."""
-    from .loader import data_dir
+    from .loader import data_files
 
-    data = data or data_dir()
-    found = []
-    for path in sorted(data.rglob("*.yaml")):
-        rel = path.relative_to(data).as_posix()
-        if rel.startswith("schemas/") or (rel.startswith("ui/") and rel != "ui/en.yaml"):
-            continue  # the schemas are not content; ui/<lang>.yaml other than en would be a translation
-        found.append(area_of(rel))
-    return found
+    # ui/<lang>.yaml other than en would be a translation, not an English source
+    return [area_of(rel) for rel in data_files(data) if not rel.startswith("ui/") or rel == "ui/en.yaml"]
 
 
 def area_of(relpath: str) -> str:

@@ -59,6 +59,12 @@ def data_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
 
 
+def data_files(root: Path | None = None) -> list[str]:
+    """Every data file (each ``.yaml`` under ``data/``, or under ``root``), as a path relative to it."""
+    root = root or data_dir()
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yaml"))
+
+
 def schema_for(relpath: str) -> type[BaseModel]:
     if relpath.startswith("quizzes/"):
         return Quiz
