@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,14 @@ def data_copy(tmp_path, monkeypatch) -> Path:
     shutil.copytree(DATA, target)
     monkeypatch.setenv("BALINT_KIT_DATA", str(target))
     return target
+
+
+def on_a_thread_of_its_own(fn, *args):
+    """``fn(*args)`` on a thread of its own, for code that starts an event loop (``asyncio.run``,
+    an async Jinja template's ``render``): in the full run playwright's sync API keeps an event loop
+    running on the main thread, where another cannot start."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(fn, *args).result()
 
 
 _skipped: list[str] = []

@@ -15,6 +15,8 @@ import pytest
 from widgets import content, content_cache
 from widgets.content import loader
 
+from .conftest import on_a_thread_of_its_own
+
 ROOT = Path(__file__).resolve().parent.parent
 COURSE_MAP = (
     "title: {title}\nmodules:\n  - id: 01_history\n    number: 1\n    title: H\n    status: ready\n"
@@ -153,12 +155,8 @@ def test_a_cell_of_prose_is_converted_as_voila_converts_it():
 
 
 def _render(template) -> str:
-    """Render on a thread of its own: Voila's environment is async, and its render() runs an event
-    loop, which cannot start on a thread that has one running (playwright's, in the full run)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(template.render).result()
+    # Voila's environment is async: its render() runs an event loop of its own.
+    return on_a_thread_of_its_own(template.render)
 
 
 def test_a_changed_template_is_compiled_again(tmp_path):

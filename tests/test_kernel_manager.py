@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -18,12 +17,11 @@ from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
 
 from kitserver.kernels import CappedKernelManager
 
+from .conftest import on_a_thread_of_its_own
+
 
 def _run(coro):
-    # On a thread of its own: in the full run playwright's sync API keeps an event loop running
-    # on the main thread, where asyncio.run() refuses to start another.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+    return on_a_thread_of_its_own(asyncio.run, coro)
 
 
 def _manager_with(kernel_id: str, kernel) -> CappedKernelManager:
