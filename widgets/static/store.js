@@ -7,7 +7,7 @@
 // kernel. Only its progress and knowledge-check answers reach the kernel, through the `progress`
 // and `quiz` traits as on every page load, where Python checks them again.
 
-// kitKey(), kitPlural() come from dom.js and checkImport(), IMPORT_MAX_BYTES from import_check.js,
+// kitKey(), kitPlural() come from dom.js and checkImport() and the IMPORT_ constants from import_check.js,
 // joined in front of this file by widgets/esm.py.
 function prefix() {
   return kitKey("");
@@ -51,8 +51,8 @@ function collect() {
     else if (name !== "progress" && name !== "quiz") other[name] = localStorage.getItem(k);
   }
   return {
-    kit: "balint-course-kit",
-    version: 1,
+    kit: IMPORT_KIT_ID, // the file's format, as import_check.js reads it back
+    version: IMPORT_VERSION,
     exported: new Date().toISOString().slice(0, 10),
     progress: readJSON(p + "progress"),
     quiz: readJSON(p + "quiz"),
